@@ -93,7 +93,12 @@ pub struct ConstrainRange<T> {
 
 impl<T> Default for ConstrainRange<T> {
     fn default() -> Self {
-        ConstrainRange { exact: None, ideal: None, max: None, min: None }
+        ConstrainRange {
+            exact: None,
+            ideal: None,
+            max: None,
+            min: None,
+        }
     }
 }
 
@@ -119,30 +124,49 @@ pub type ConstrainDouble = Constrain<f64>;
 impl<T: ConstrainNumber> Constrain<T> {
     /// `{exact: v}`.
     pub fn exact(v: T) -> Self {
-        Constrain::Range(ConstrainRange { exact: Some(v), ..Default::default() })
+        Constrain::Range(ConstrainRange {
+            exact: Some(v),
+            ..Default::default()
+        })
     }
     /// `{ideal: v}`.
     pub fn ideal(v: T) -> Self {
-        Constrain::Range(ConstrainRange { ideal: Some(v), ..Default::default() })
+        Constrain::Range(ConstrainRange {
+            ideal: Some(v),
+            ..Default::default()
+        })
     }
     /// `{min: v}`.
     pub fn min(v: T) -> Self {
-        Constrain::Range(ConstrainRange { min: Some(v), ..Default::default() })
+        Constrain::Range(ConstrainRange {
+            min: Some(v),
+            ..Default::default()
+        })
     }
     /// `{max: v}`.
     pub fn max(v: T) -> Self {
-        Constrain::Range(ConstrainRange { max: Some(v), ..Default::default() })
+        Constrain::Range(ConstrainRange {
+            max: Some(v),
+            ..Default::default()
+        })
     }
     /// `{min: start, max: end}`.
     pub fn range(r: RangeInclusive<T>) -> Self {
         let (min, max) = r.into_inner();
-        Constrain::Range(ConstrainRange { min: Some(min), max: Some(max), ..Default::default() })
+        Constrain::Range(ConstrainRange {
+            min: Some(min),
+            max: Some(max),
+            ..Default::default()
+        })
     }
     /// Adds (or replaces) `ideal` in the dictionary form; a bare value becomes `{ideal}`.
     pub fn with_ideal(self, v: T) -> Self {
         match self {
             Constrain::Value(_) => Self::ideal(v),
-            Constrain::Range(r) => Constrain::Range(ConstrainRange { ideal: Some(v), ..r }),
+            Constrain::Range(r) => Constrain::Range(ConstrainRange {
+                ideal: Some(v),
+                ..r
+            }),
         }
     }
     /// Whether this is required: it has `min`, `max` or `exact` (a bare value is not, in the
@@ -169,10 +193,17 @@ impl<T: ConstrainNumber> Serialize for Constrain<T> {
         match self {
             Constrain::Value(v) => v.serialize_js(s),
             Constrain::Range(r) => {
-                let n = [r.exact, r.ideal, r.max, r.min].iter().filter(|v| v.is_some()).count();
+                let n = [r.exact, r.ideal, r.max, r.min]
+                    .iter()
+                    .filter(|v| v.is_some())
+                    .count();
                 let mut m = s.serialize_map(Some(n))?;
-                for (k, v) in [("exact", r.exact), ("ideal", r.ideal), ("max", r.max), ("min", r.min)]
-                {
+                for (k, v) in [
+                    ("exact", r.exact),
+                    ("ideal", r.ideal),
+                    ("max", r.max),
+                    ("min", r.min),
+                ] {
                     if let Some(v) = v {
                         m.serialize_entry(k, &Js(v))?;
                     }
@@ -183,7 +214,10 @@ impl<T: ConstrainNumber> Serialize for Constrain<T> {
     }
 }
 
-pub(crate) fn serialize_js_opt_f64<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn serialize_js_opt_f64<S: Serializer>(
+    v: &Option<f64>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match v {
         Some(v) => serialize_js_f64(*v, s),
         None => s.serialize_none(),
@@ -396,7 +430,10 @@ pub struct ConstrainParameters<T> {
 
 impl<T> Default for ConstrainParameters<T> {
     fn default() -> Self {
-        ConstrainParameters { exact: None, ideal: None }
+        ConstrainParameters {
+            exact: None,
+            ideal: None,
+        }
     }
 }
 
@@ -425,11 +462,17 @@ pub type ConstrainBooleanOrDOMString = ConstrainExact<BooleanOrDOMString>;
 impl<T: ConstrainValue> ConstrainExact<T> {
     /// `{exact: v}`.
     pub fn exact(v: impl Into<T>) -> Self {
-        ConstrainExact::Parameters(ConstrainParameters { exact: Some(v.into()), ideal: None })
+        ConstrainExact::Parameters(ConstrainParameters {
+            exact: Some(v.into()),
+            ideal: None,
+        })
     }
     /// `{ideal: v}`.
     pub fn ideal(v: impl Into<T>) -> Self {
-        ConstrainExact::Parameters(ConstrainParameters { exact: None, ideal: Some(v.into()) })
+        ConstrainExact::Parameters(ConstrainParameters {
+            exact: None,
+            ideal: Some(v.into()),
+        })
     }
     /// Whether this is required (has `exact`).
     pub fn is_required(&self) -> bool {
@@ -531,7 +574,8 @@ impl<'de, T: ConstrainValue> Visitor<'de> for BareVisitor<T> {
         while let Some(s) = seq.next_element::<String>()? {
             v.push(s);
         }
-        T::visit(BareValue::Strings(v)).ok_or_else(|| de::Error::invalid_type(de::Unexpected::Seq, &self))
+        T::visit(BareValue::Strings(v))
+            .ok_or_else(|| de::Error::invalid_type(de::Unexpected::Seq, &self))
     }
 }
 
@@ -550,13 +594,19 @@ impl<'de, T: ConstrainValue> Deserialize<'de> for ConstrainExact<T> {
                 f.write_str(T::EXPECTED)
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                BareVisitor::<T>(PhantomData).visit_bool(v).map(ConstrainExact::Value)
+                BareVisitor::<T>(PhantomData)
+                    .visit_bool(v)
+                    .map(ConstrainExact::Value)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                BareVisitor::<T>(PhantomData).visit_str(v).map(ConstrainExact::Value)
+                BareVisitor::<T>(PhantomData)
+                    .visit_str(v)
+                    .map(ConstrainExact::Value)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                BareVisitor::<T>(PhantomData).visit_seq(seq).map(ConstrainExact::Value)
+                BareVisitor::<T>(PhantomData)
+                    .visit_seq(seq)
+                    .map(ConstrainExact::Value)
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut p = ConstrainParameters::default();
@@ -583,7 +633,9 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn round_trip<T: Serialize + for<'a> Deserialize<'a>>(v: serde_json::Value) -> serde_json::Value {
+    fn round_trip<T: Serialize + for<'a> Deserialize<'a>>(
+        v: serde_json::Value,
+    ) -> serde_json::Value {
         let t: T = serde_json::from_value(v).unwrap();
         serde_json::to_value(&t).unwrap()
     }
@@ -599,10 +651,16 @@ mod tests {
         ] {
             assert_eq!(round_trip::<ConstrainULong>(v.clone()), v);
         }
-        assert_eq!(round_trip::<ConstrainDouble>(json!({"min": 29.97})), json!({"min": 29.97}));
+        assert_eq!(
+            round_trip::<ConstrainDouble>(json!({"min": 29.97})),
+            json!({"min": 29.97})
+        );
         assert_eq!(round_trip::<ConstrainDouble>(json!(1.5)), json!(1.5));
         assert_eq!(round_trip::<ConstrainDouble>(json!(30)), json!(30));
-        assert_eq!(serde_json::to_string(&ConstrainDouble::Value(30.0)).unwrap(), "30");
+        assert_eq!(
+            serde_json::to_string(&ConstrainDouble::Value(30.0)).unwrap(),
+            "30"
+        );
     }
 
     #[test]
@@ -610,7 +668,11 @@ mod tests {
         let c: ConstrainULong = serde_json::from_value(json!({"max": -1, "min": 1e20})).unwrap();
         assert_eq!(
             c,
-            Constrain::Range(ConstrainRange { max: Some(0), min: Some(u32::MAX), ..Default::default() })
+            Constrain::Range(ConstrainRange {
+                max: Some(0),
+                min: Some(u32::MAX),
+                ..Default::default()
+            })
         );
         let c: ConstrainULong = serde_json::from_value(json!(640.5)).unwrap();
         assert_eq!(c, Constrain::Value(640));
@@ -650,23 +712,41 @@ mod tests {
 
     #[test]
     fn boolean_and_echo_cancellation_forms_round_trip() {
-        for v in [json!(true), json!({"exact": false}), json!({"ideal": true, "exact": true})] {
+        for v in [
+            json!(true),
+            json!({"exact": false}),
+            json!({"ideal": true, "exact": true}),
+        ] {
             let back = round_trip::<ConstrainBoolean>(v.clone());
             assert_eq!(back, v);
         }
-        for v in [json!("all"), json!(false), json!({"exact": "remote-only"}), json!({"ideal": true})] {
+        for v in [
+            json!("all"),
+            json!(false),
+            json!({"exact": "remote-only"}),
+            json!({"ideal": true}),
+        ] {
             assert_eq!(round_trip::<ConstrainBooleanOrDOMString>(v.clone()), v);
         }
     }
 
     #[test]
     fn constructors_build_the_dictionary_form() {
-        assert_eq!(serde_json::to_value(Constrain::<u32>::range(160..=320)).unwrap(), json!({"max":320,"min":160}));
-        assert_eq!(serde_json::to_value(Constrain::<u32>::min(160).with_ideal(320)).unwrap(), json!({"ideal":320,"min":160}));
+        assert_eq!(
+            serde_json::to_value(Constrain::<u32>::range(160..=320)).unwrap(),
+            json!({"max":320,"min":160})
+        );
+        assert_eq!(
+            serde_json::to_value(Constrain::<u32>::min(160).with_ideal(320)).unwrap(),
+            json!({"ideal":320,"min":160})
+        );
         assert!(Constrain::<u32>::exact(1).is_required());
         assert!(!Constrain::<u32>::ideal(1).is_required());
         assert!(!Constrain::<u32>::Value(1).is_required());
         assert!(ConstrainDOMString::exact("user").is_required());
-        assert_eq!(serde_json::to_value(ConstrainDOMString::exact(vec!["a", "b"])).unwrap(), json!({"exact":["a","b"]}));
+        assert_eq!(
+            serde_json::to_value(ConstrainDOMString::exact(vec!["a", "b"])).unwrap(),
+            json!({"exact":["a","b"]})
+        );
     }
 }

@@ -189,14 +189,20 @@ impl DerefMut for MediaTrackConstraints {
 
 impl From<MediaTrackConstraintSet> for MediaTrackConstraints {
     fn from(basic: MediaTrackConstraintSet) -> Self {
-        MediaTrackConstraints { basic, advanced: None }
+        MediaTrackConstraints {
+            basic,
+            advanced: None,
+        }
     }
 }
 
 impl MediaTrackConstraints {
     /// Constraints with this basic set and these advanced sets.
     pub fn new(basic: MediaTrackConstraintSet, advanced: Vec<MediaTrackConstraintSet>) -> Self {
-        MediaTrackConstraints { basic, advanced: Some(advanced) }
+        MediaTrackConstraints {
+            basic,
+            advanced: Some(advanced),
+        }
     }
 
     /// Parses the JSON a web page would pass to `applyConstraints()`.
@@ -222,13 +228,18 @@ impl MediaTrackConstraints {
     pub fn validate(&self) -> Result<(), MediaStreamError> {
         let sets = std::iter::once(&self.basic).chain(self.advanced_sets());
         for set in sets {
-            for (name, c) in [("aspectRatio", &set.aspect_ratio), ("frameRate", &set.frame_rate), ("latency", &set.latency)] {
+            for (name, c) in [
+                ("aspectRatio", &set.aspect_ratio),
+                ("frameRate", &set.frame_rate),
+                ("latency", &set.latency),
+            ] {
                 let finite = match c {
                     None => true,
                     Some(crate::Constrain::Value(v)) => v.is_finite(),
-                    Some(crate::Constrain::Range(r)) => {
-                        [r.exact, r.ideal, r.max, r.min].iter().flatten().all(|v| v.is_finite())
-                    }
+                    Some(crate::Constrain::Range(r)) => [r.exact, r.ideal, r.max, r.min]
+                        .iter()
+                        .flatten()
+                        .all(|v| v.is_finite()),
                 };
                 if !finite {
                     return Err(MediaStreamError::type_error(format!(
@@ -313,7 +324,9 @@ impl<'de> Deserialize<'de> for BoolOrConstraints {
                 Ok(BoolOrConstraints::Bool(v))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                ConstraintsVisitor.visit_map(map).map(BoolOrConstraints::Constraints)
+                ConstraintsVisitor
+                    .visit_map(map)
+                    .map(BoolOrConstraints::Constraints)
             }
         }
         d.deserialize_any(V)
@@ -378,7 +391,10 @@ pub struct MediaStreamConstraints {
 impl MediaStreamConstraints {
     /// A request for these kinds.
     pub fn new(audio: impl Into<BoolOrConstraints>, video: impl Into<BoolOrConstraints>) -> Self {
-        MediaStreamConstraints { audio: audio.into(), video: video.into() }
+        MediaStreamConstraints {
+            audio: audio.into(),
+            video: video.into(),
+        }
     }
 
     /// Requests a video track with no constraints.
@@ -401,7 +417,8 @@ impl MediaStreamConstraints {
         let c: Self = parse_json(json)?;
         for (name, m) in [("audio", &c.audio), ("video", &c.video)] {
             if let BoolOrConstraints::Constraints(t) = m {
-                t.validate().map_err(|e| MediaStreamError::type_error(format!("{name}.{}", e.message())))?;
+                t.validate()
+                    .map_err(|e| MediaStreamError::type_error(format!("{name}.{}", e.message())))?;
             }
         }
         Ok(c)
@@ -441,20 +458,36 @@ mod tests {
         let src = r#"{"video":{"width":{"ideal":1280},"frameRate":30,"facingMode":{"exact":["user","environment"]}},"audio":true}"#;
         let c = MediaStreamConstraints::from_json(src).unwrap();
         assert_eq!(c.audio, BoolOrConstraints::Bool(true));
-        let BoolOrConstraints::Constraints(v) = &c.video else { panic!("video") };
+        let BoolOrConstraints::Constraints(v) = &c.video else {
+            panic!("video")
+        };
         assert_eq!(v.width, Some(Constrain::ideal(1280)));
         assert_eq!(v.frame_rate, Some(Constrain::Value(30.0)));
         let back = serde_json::to_value(&c).unwrap();
-        assert_eq!(back, serde_json::from_str::<serde_json::Value>(src).unwrap());
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(src).unwrap()
+        );
     }
 
     #[test]
     fn unknown_names_are_ignored_and_defaults_are_false() {
-        let c = MediaStreamConstraints::from_json(r#"{"doesnotexist":true,"video":{"zoomzoom":{"exact":3}}}"#).unwrap();
+        let c = MediaStreamConstraints::from_json(
+            r#"{"doesnotexist":true,"video":{"zoomzoom":{"exact":3}}}"#,
+        )
+        .unwrap();
         assert!(!c.audio.is_requested());
         assert!(c.video.is_requested());
-        assert_eq!(c.video.constraints().unwrap(), MediaTrackConstraints::default());
-        assert!(!MediaStreamConstraints::from_json("{}").unwrap().video.is_requested());
+        assert_eq!(
+            c.video.constraints().unwrap(),
+            MediaTrackConstraints::default()
+        );
+        assert!(
+            !MediaStreamConstraints::from_json("{}")
+                .unwrap()
+                .video
+                .is_requested()
+        );
     }
 
     #[test]
@@ -462,7 +495,9 @@ mod tests {
         let e = MediaStreamConstraints::from_json(r#"{"video":{"width":"wide"}}"#).unwrap_err();
         assert_eq!(e.name(), "TypeError");
         assert!(e.message().starts_with("video.width:"), "{}", e.message());
-        let e = MediaStreamConstraints::from_json(r#"{"video":{"advanced":[{"height":{"min":"x"}}]}}"#).unwrap_err();
+        let e =
+            MediaStreamConstraints::from_json(r#"{"video":{"advanced":[{"height":{"min":"x"}}]}}"#)
+                .unwrap_err();
         assert!(e.message().contains("height"), "{}", e.message());
         let e = MediaStreamConstraints::from_json(r#"{"video":3}"#).unwrap_err();
         assert_eq!(e.name(), "TypeError");
@@ -477,26 +512,43 @@ mod tests {
         assert_eq!(c.advanced_sets().len(), 2);
         assert_eq!(serde_json::to_value(&c).unwrap(), v);
         let empty: MediaTrackConstraints = serde_json::from_value(json!({"advanced":[]})).unwrap();
-        assert_eq!(serde_json::to_value(&empty).unwrap(), json!({"advanced":[]}));
+        assert_eq!(
+            serde_json::to_value(&empty).unwrap(),
+            json!({"advanced":[]})
+        );
     }
 
     #[test]
     fn property_table_is_consistent() {
         assert_eq!(ConstrainableProperty::ALL.len(), 16);
-        let mut sorted = ConstrainableProperty::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>();
+        let mut sorted = ConstrainableProperty::ALL
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>();
         sorted.sort();
-        let names = ConstrainableProperty::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>();
-        assert_eq!(names, sorted, "variants must be in WebIDL (lexicographic) order");
+        let names = ConstrainableProperty::ALL
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>();
+        assert_eq!(
+            names, sorted,
+            "variants must be in WebIDL (lexicographic) order"
+        );
         for p in ConstrainableProperty::ALL {
             assert_eq!(ConstrainableProperty::from_name(p.as_str()), Some(*p));
         }
         assert!(ConstrainableProperty::Width.applies_to(MediaStreamTrackKind::Video));
         assert!(!ConstrainableProperty::Width.applies_to(MediaStreamTrackKind::Audio));
         assert!(ConstrainableProperty::DeviceId.applies_to(MediaStreamTrackKind::Audio));
-        let set = MediaTrackConstraintSet::default().width(Constrain::exact(5)).height(5);
+        let set = MediaTrackConstraintSet::default()
+            .width(Constrain::exact(5))
+            .height(5);
         assert!(set.is_required(ConstrainableProperty::Width));
         assert!(!set.is_required(ConstrainableProperty::Height));
-        assert_eq!(set.present(), vec![ConstrainableProperty::Height, ConstrainableProperty::Width]);
+        assert_eq!(
+            set.present(),
+            vec![ConstrainableProperty::Height, ConstrainableProperty::Width]
+        );
     }
 
     #[test]

@@ -23,7 +23,11 @@ pub struct VideoMode {
 impl VideoMode {
     /// A mode of `width`×`height` at `frame_rate`.
     pub const fn new(width: u32, height: u32, frame_rate: f64) -> Self {
-        VideoMode { width, height, frame_rate }
+        VideoMode {
+            width,
+            height,
+            frame_rate,
+        }
     }
 }
 
@@ -45,7 +49,12 @@ pub struct VideoDeviceCapabilities {
 impl VideoDeviceCapabilities {
     /// A camera with these modes, crop-and-scale allowed, no facing mode and no blur control.
     pub fn new(modes: Vec<VideoMode>) -> Self {
-        VideoDeviceCapabilities { modes, crop_and_scale: true, facing_mode: Vec::new(), background_blur: Vec::new() }
+        VideoDeviceCapabilities {
+            modes,
+            crop_and_scale: true,
+            facing_mode: Vec::new(),
+            background_blur: Vec::new(),
+        }
     }
 }
 

@@ -172,7 +172,10 @@ mod tests {
             assert_eq!(back, *v);
         }
         assert_eq!(VideoResizeModeEnum::CropAndScale.as_str(), "crop-and-scale");
-        assert_eq!(EchoCancellationModeEnum::RemoteOnly.to_string(), "remote-only");
+        assert_eq!(
+            EchoCancellationModeEnum::RemoteOnly.to_string(),
+            "remote-only"
+        );
         let e = "Live".parse::<MediaStreamTrackState>().unwrap_err();
         assert_eq!(e.enum_name, "MediaStreamTrackState");
     }

@@ -200,32 +200,45 @@ impl MediaStreamError {
 
     /// A `TypeError`.
     pub fn type_error(message: impl Into<String>) -> Self {
-        MediaStreamError::TypeError { message: message.into() }
+        MediaStreamError::TypeError {
+            message: message.into(),
+        }
     }
 
     /// An `OverconstrainedError` naming `constraint`.
     pub fn overconstrained(constraint: impl Into<String>, message: impl Into<String>) -> Self {
-        MediaStreamError::OverconstrainedError { constraint: constraint.into(), message: message.into() }
+        MediaStreamError::OverconstrainedError {
+            constraint: constraint.into(),
+            message: message.into(),
+        }
     }
 
     /// A `NotAllowedError`.
     pub fn not_allowed(message: impl Into<String>) -> Self {
-        MediaStreamError::NotAllowedError { message: message.into() }
+        MediaStreamError::NotAllowedError {
+            message: message.into(),
+        }
     }
 
     /// A `NotFoundError`.
     pub fn not_found(message: impl Into<String>) -> Self {
-        MediaStreamError::NotFoundError { message: message.into() }
+        MediaStreamError::NotFoundError {
+            message: message.into(),
+        }
     }
 
     /// An `InvalidStateError`.
     pub fn invalid_state(message: impl Into<String>) -> Self {
-        MediaStreamError::InvalidStateError { message: message.into() }
+        MediaStreamError::InvalidStateError {
+            message: message.into(),
+        }
     }
 
     /// A `NotSupportedError`.
     pub fn not_supported(message: impl Into<String>) -> Self {
-        MediaStreamError::NotSupportedError { message: message.into() }
+        MediaStreamError::NotSupportedError {
+            message: message.into(),
+        }
     }
 }
 
@@ -236,8 +249,14 @@ mod tests {
     #[test]
     fn names_and_codes_match_webidl() {
         let e = MediaStreamError::overconstrained("width", "too wide");
-        assert_eq!((e.name(), e.code(), e.constraint()), ("OverconstrainedError", 0, Some("width")));
-        assert_eq!(e.to_string(), "OverconstrainedError: too wide (constraint: \"width\")");
+        assert_eq!(
+            (e.name(), e.code(), e.constraint()),
+            ("OverconstrainedError", 0, Some("width"))
+        );
+        assert_eq!(
+            e.to_string(),
+            "OverconstrainedError: too wide (constraint: \"width\")"
+        );
         assert_eq!(MediaStreamError::not_found("x").code(), 8);
         assert_eq!(MediaStreamError::type_error("x").name(), "TypeError");
         assert_eq!(MediaStreamError::invalid_state("x").code(), 11);

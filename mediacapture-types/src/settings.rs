@@ -13,7 +13,11 @@ use crate::BooleanOrDOMString;
 #[non_exhaustive]
 pub struct MediaTrackSettings {
     /// `width / height`, rounded to 10 decimal places.
-    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "crate::constrain::serialize_js_opt_f64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::constrain::serialize_js_opt_f64"
+    )]
     pub aspect_ratio: Option<f64>,
     /// Automatic gain control.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34,7 +38,11 @@ pub struct MediaTrackSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facing_mode: Option<String>,
     /// The configured frame rate (after decimation), not a measured one.
-    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "crate::constrain::serialize_js_opt_f64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::constrain::serialize_js_opt_f64"
+    )]
     pub frame_rate: Option<f64>,
     /// The physical device's group identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,7 +51,11 @@ pub struct MediaTrackSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
     /// Latency in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "crate::constrain::serialize_js_opt_f64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::constrain::serialize_js_opt_f64"
+    )]
     pub latency: Option<f64>,
     /// Noise suppression.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 use crate::ConstrainableProperty;
 
@@ -20,7 +20,9 @@ pub struct MediaTrackSupportedConstraints {
 impl MediaTrackSupportedConstraints {
     /// A dictionary listing exactly these properties.
     pub fn new(props: impl IntoIterator<Item = ConstrainableProperty>) -> Self {
-        MediaTrackSupportedConstraints { supported: props.into_iter().collect() }
+        MediaTrackSupportedConstraints {
+            supported: props.into_iter().collect(),
+        }
     }
 
     /// Whether `p` is supported.
