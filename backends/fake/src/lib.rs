@@ -1,0 +1,663 @@
+//! Fake backend. Always compiled, on every platform.
+//!
+//! Fake devices are what tests, CI and machines without hardware capture from. They are
+//! configured by JSON ([`FakeDevicesConfig`]), from the API, the CLI's `--fake-devices`, or
+//! the `MEDIACAPTURE_FAKE_DEVICES` environment variable, and behave like real devices through
+//! the same seam: they enumerate, open (or fail to open: permission denied, busy, gone), start,
+//! mute and unmute, end, appear and disappear.
+//!
+//! Faults can be scripted in the configuration (times in milliseconds) or driven from code
+//! through the backend's methods ([`FakeBackend::remove_device`], [`FakeBackend::set_muted`],
+//! …), which is how deterministic tests use it.
+//!
+//! # Threads
+//! One scheduler thread per backend runs the timed scripts and delivers `Started` right after
+//! an open. It exists only while something is scheduled, and ends when the backend is dropped.
+//! Sinks and observers are always called with no lock held.
+#![forbid(unsafe_code)]
+#![doc(test(attr(deny(warnings))))]
+
+mod config;
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
+
+pub use config::{FakeConfigError, FakeDevicesConfig};
+use config::{FakeDeviceSpec, Script};
+use mediacapture_hal::{
+    Backend, BackendError, BackendErrorKind, DeviceCapabilities, DeviceDescriptor, DeviceEvent,
+    DeviceEventSink, DeviceHandle, EndReason, HotplugObserver, MediaDeviceKind, NativeConfig,
+};
+
+/// The name of this backend, part of every fake `deviceId`.
+pub const BACKEND_NAME: &str = "fake";
+
+/// The fake capture backend. Cheap to clone: clones share the same devices.
+#[derive(Clone)]
+pub struct FakeBackend {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for FakeBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeBackend")
+            .field("devices", &lock(&self.inner.state).devices.len())
+            .finish()
+    }
+}
+
+struct Inner {
+    state: Mutex<State>,
+    observers: Mutex<Vec<Weak<dyn HotplugObserver>>>,
+    scheduler: Arc<Scheduler>,
+}
+
+struct FakeDevice {
+    spec: FakeDeviceSpec,
+    present: bool,
+}
+
+struct OpenDevice {
+    hardware_id: String,
+    kind: MediaDeviceKind,
+    sink: DeviceEventSink,
+    muted: bool,
+}
+
+#[derive(Default)]
+struct State {
+    devices: Vec<FakeDevice>,
+    open: HashMap<u64, OpenDevice>,
+    next_handle: u64,
+    opens: HashMap<String, usize>,
+}
+
+/// A poisoned lock only means another thread panicked while holding it; the state is still
+/// consistent for our purposes (every update is a single assignment), so keep going.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[derive(Clone, Debug)]
+enum Action {
+    Present(String, MediaDeviceKind, bool),
+    Started(u64),
+    Mute(u64, bool),
+    Fail(u64),
+}
+
+#[derive(Default)]
+struct Sched {
+    heap: BinaryHeap<Reverse<(Instant, u64)>>,
+    actions: HashMap<u64, Action>,
+    seq: u64,
+    running: bool,
+    shutdown: bool,
+}
+
+struct Scheduler {
+    state: Mutex<Sched>,
+    cond: Condvar,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        let mut s = lock(&self.scheduler.state);
+        s.shutdown = true;
+        self.scheduler.cond.notify_all();
+    }
+}
+
+impl FakeBackend {
+    /// A backend with the devices of `config`.
+    pub fn new(config: FakeDevicesConfig) -> Self {
+        let inner = Arc::new(Inner {
+            state: Mutex::new(State::default()),
+            observers: Mutex::new(Vec::new()),
+            scheduler: Arc::new(Scheduler {
+                state: Mutex::new(Sched::default()),
+                cond: Condvar::new(),
+            }),
+        });
+        let backend = FakeBackend { inner };
+        let now = Instant::now();
+        for spec in config.devices {
+            backend.insert(spec, now);
+        }
+        backend
+    }
+
+    /// A backend with [`FakeDevicesConfig::default_devices`].
+    pub fn with_default_devices() -> Self {
+        Self::new(FakeDevicesConfig::default_devices())
+    }
+
+    fn insert(&self, spec: FakeDeviceSpec, now: Instant) {
+        let (id, kind) = (spec.descriptor.hardware_id.clone(), spec.descriptor.kind);
+        let script = spec.script.clone();
+        let present = script.add_after_ms.is_none();
+        lock(&self.inner.state)
+            .devices
+            .push(FakeDevice { spec, present });
+        if let Some(ms) = script.add_after_ms {
+            self.schedule(
+                now + Duration::from_millis(ms),
+                Action::Present(id.clone(), kind, true),
+            );
+        }
+        if let Some(ms) = script.remove_after_ms {
+            self.schedule(
+                now + Duration::from_millis(ms),
+                Action::Present(id, kind, false),
+            );
+        }
+    }
+
+    /// Adds a device from a one-device configuration such as
+    /// `{"videoinput":[{"label":"USB Camera"}]}`, as if it had been plugged in: observers are
+    /// told (`devicechange`).
+    ///
+    /// # Errors
+    /// [`FakeConfigError`] for a malformed configuration.
+    pub fn add_devices(&self, json: &str) -> Result<(), FakeConfigError> {
+        let config = FakeDevicesConfig::from_json(json)?;
+        let now = Instant::now();
+        for spec in config.devices {
+            self.insert(spec, now);
+        }
+        self.notify_observers();
+        Ok(())
+    }
+
+    /// Unplugs a device: its open handles end (`DeviceLost`), then observers are told.
+    /// Returns whether such a device was present.
+    pub fn remove_device(&self, kind: MediaDeviceKind, hardware_id: &str) -> bool {
+        self.set_present(kind, hardware_id, false)
+    }
+
+    /// Mutes or unmutes every open handle of a device (as an OS mute switch would).
+    pub fn set_muted(&self, kind: MediaDeviceKind, hardware_id: &str, muted: bool) {
+        let sinks = {
+            let mut st = lock(&self.inner.state);
+            st.open
+                .values_mut()
+                .filter(|o| o.kind == kind && o.hardware_id == hardware_id && o.muted != muted)
+                .map(|o| {
+                    o.muted = muted;
+                    o.sink.clone()
+                })
+                .collect::<Vec<_>>()
+        };
+        for s in sinks {
+            s(if muted {
+                DeviceEvent::Muted
+            } else {
+                DeviceEvent::Unmuted
+            });
+        }
+    }
+
+    /// Makes every open handle of a device end with a failure.
+    pub fn fail_device(&self, kind: MediaDeviceKind, hardware_id: &str, message: &str) {
+        let sinks = {
+            let mut st = lock(&self.inner.state);
+            let ids: Vec<u64> = st
+                .open
+                .iter()
+                .filter(|(_, o)| o.kind == kind && o.hardware_id == hardware_id)
+                .map(|(k, _)| *k)
+                .collect();
+            ids.into_iter()
+                .filter_map(|k| st.open.remove(&k))
+                .map(|o| o.sink)
+                .collect::<Vec<_>>()
+        };
+        for s in sinks {
+            s(DeviceEvent::Ended(EndReason::Failure(message.to_owned())));
+        }
+    }
+
+    /// Makes opening a device fail with `kind` from now on (`None`: open normally).
+    pub fn set_open_error(
+        &self,
+        kind: MediaDeviceKind,
+        hardware_id: &str,
+        error: Option<BackendErrorKind>,
+    ) {
+        let mut st = lock(&self.inner.state);
+        for d in st.devices.iter_mut().filter(|d| {
+            d.spec.descriptor.kind == kind && d.spec.descriptor.hardware_id == hardware_id
+        }) {
+            d.spec.script.open_error = error;
+        }
+    }
+
+    /// How many times a device has been opened successfully.
+    pub fn open_count(&self, hardware_id: &str) -> usize {
+        lock(&self.inner.state)
+            .opens
+            .get(hardware_id)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// How many handles are open now, over all devices.
+    pub fn open_handles(&self) -> usize {
+        lock(&self.inner.state).open.len()
+    }
+
+    fn set_present(&self, kind: MediaDeviceKind, hardware_id: &str, present: bool) -> bool {
+        let (changed, sinks) = {
+            let mut st = lock(&self.inner.state);
+            let mut changed = false;
+            for d in st.devices.iter_mut() {
+                if d.spec.descriptor.kind == kind
+                    && d.spec.descriptor.hardware_id == hardware_id
+                    && d.present != present
+                {
+                    d.present = present;
+                    changed = true;
+                }
+            }
+            let mut sinks = Vec::new();
+            if changed && !present {
+                let ids: Vec<u64> = st
+                    .open
+                    .iter()
+                    .filter(|(_, o)| o.kind == kind && o.hardware_id == hardware_id)
+                    .map(|(k, _)| *k)
+                    .collect();
+                sinks = ids
+                    .into_iter()
+                    .filter_map(|k| st.open.remove(&k))
+                    .map(|o| o.sink)
+                    .collect();
+            }
+            (changed, sinks)
+        };
+        // Documented order: open tracks end first, then the device list changes.
+        for s in sinks {
+            s(DeviceEvent::Ended(EndReason::DeviceLost));
+        }
+        if changed {
+            self.notify_observers();
+        }
+        changed
+    }
+
+    fn notify_observers(&self) {
+        let live: Vec<Arc<dyn HotplugObserver>> = {
+            let mut obs = lock(&self.inner.observers);
+            obs.retain(|o| o.strong_count() > 0);
+            obs.iter().filter_map(Weak::upgrade).collect()
+        };
+        for o in live {
+            o.device_list_changed();
+        }
+    }
+
+    fn schedule(&self, at: Instant, action: Action) {
+        let sched = &self.inner.scheduler;
+        let mut s = lock(&sched.state);
+        s.seq += 1;
+        let seq = s.seq;
+        s.heap.push(Reverse((at, seq)));
+        s.actions.insert(seq, action);
+        if s.running {
+            sched.cond.notify_all();
+            return;
+        }
+        s.running = true;
+        drop(s);
+        let weak = Arc::downgrade(&self.inner);
+        let sched = Arc::clone(sched);
+        let spawned = std::thread::Builder::new()
+            .name("mediacapture-fake".into())
+            .spawn(move || run_scheduler(&sched, &weak));
+        if let Err(e) = spawned {
+            log::error!(
+                "fake backend: cannot start its scheduler thread: {e}; scripted events will not happen"
+            );
+            lock(&self.inner.scheduler.state).running = false;
+        }
+    }
+
+    fn run(&self, action: Action) {
+        match action {
+            Action::Present(id, kind, present) => {
+                self.set_present(kind, &id, present);
+            }
+            Action::Started(h) => {
+                let sink = lock(&self.inner.state).open.get(&h).map(|o| o.sink.clone());
+                if let Some(s) = sink {
+                    s(DeviceEvent::Started);
+                }
+            }
+            Action::Mute(h, muted) => {
+                let sink = {
+                    let mut st = lock(&self.inner.state);
+                    st.open.get_mut(&h).filter(|o| o.muted != muted).map(|o| {
+                        o.muted = muted;
+                        o.sink.clone()
+                    })
+                };
+                if let Some(s) = sink {
+                    s(if muted {
+                        DeviceEvent::Muted
+                    } else {
+                        DeviceEvent::Unmuted
+                    });
+                }
+            }
+            Action::Fail(h) => {
+                let sink = lock(&self.inner.state).open.remove(&h).map(|o| o.sink);
+                if let Some(s) = sink {
+                    s(DeviceEvent::Ended(EndReason::Failure(
+                        "scripted failure (failAfterMs)".into(),
+                    )));
+                }
+            }
+        }
+    }
+}
+
+fn run_scheduler(sched: &Scheduler, weak: &Weak<Inner>) {
+    let mut s = lock(&sched.state);
+    loop {
+        if s.shutdown {
+            return;
+        }
+        let Some(Reverse((at, seq))) = s.heap.peek().copied() else {
+            s.running = false;
+            return;
+        };
+        let now = Instant::now();
+        if at > now {
+            s = sched
+                .cond
+                .wait_timeout(s, at - now)
+                .map(|(g, _)| g)
+                .unwrap_or_else(|e| e.into_inner().0);
+            continue;
+        }
+        s.heap.pop();
+        let action = s.actions.remove(&seq);
+        drop(s);
+        if let (Some(action), Some(inner)) = (action, weak.upgrade()) {
+            FakeBackend { inner }.run(action);
+        }
+        s = lock(&sched.state);
+    }
+}
+
+struct FakeHandle {
+    backend: Weak<Inner>,
+    id: u64,
+    stopped: bool,
+}
+
+impl DeviceHandle for FakeHandle {
+    fn reconfigure(&mut self, config: &NativeConfig) -> Result<(), BackendError> {
+        let inner = self.backend.upgrade().ok_or_else(|| {
+            BackendError::new(BackendErrorKind::DeviceGone, "the fake backend is gone")
+        })?;
+        let st = lock(&inner.state);
+        let open = st.open.get(&self.id).ok_or_else(|| {
+            BackendError::new(BackendErrorKind::DeviceGone, "the fake device has ended")
+        })?;
+        let dev = st.devices.iter().find(|d| {
+            d.spec.descriptor.kind == open.kind && d.spec.descriptor.hardware_id == open.hardware_id
+        });
+        match dev {
+            Some(d) if supports(&d.spec.descriptor.capabilities, config) => Ok(()),
+            Some(_) => Err(BackendError::new(
+                BackendErrorKind::Unsupported,
+                "the fake device has no such mode",
+            )),
+            None => Err(BackendError::new(
+                BackendErrorKind::DeviceGone,
+                "the fake device is gone",
+            )),
+        }
+    }
+
+    fn stop(&mut self) {
+        if std::mem::replace(&mut self.stopped, true) {
+            return;
+        }
+        if let Some(inner) = self.backend.upgrade() {
+            lock(&inner.state).open.remove(&self.id);
+        }
+    }
+}
+
+impl Drop for FakeHandle {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn supports(caps: &DeviceCapabilities, config: &NativeConfig) -> bool {
+    match (caps, config) {
+        (DeviceCapabilities::Video(v), NativeConfig::Video(m)) => v.modes.contains(m),
+        (DeviceCapabilities::Audio(a), NativeConfig::Audio(c)) => {
+            a.sample_rates.contains(&c.sample_rate) && a.channel_counts.contains(&c.channel_count)
+        }
+        _ => false,
+    }
+}
+
+impl Backend for FakeBackend {
+    fn name(&self) -> &'static str {
+        BACKEND_NAME
+    }
+
+    fn enumerate(&self) -> Result<Vec<DeviceDescriptor>, BackendError> {
+        let st = lock(&self.inner.state);
+        Ok(st
+            .devices
+            .iter()
+            .filter(|d| d.present)
+            .map(|d| d.spec.descriptor.clone())
+            .collect())
+    }
+
+    fn open(
+        &self,
+        hardware_id: &str,
+        config: &NativeConfig,
+        events: DeviceEventSink,
+    ) -> Result<Box<dyn DeviceHandle>, BackendError> {
+        let (id, script) = {
+            let mut st = lock(&self.inner.state);
+            let dev = st
+                .devices
+                .iter()
+                .find(|d| d.present && d.spec.descriptor.hardware_id == hardware_id);
+            let Some(dev) = dev else {
+                return Err(BackendError::new(
+                    BackendErrorKind::DeviceGone,
+                    format!("no fake device {hardware_id:?}"),
+                ));
+            };
+            if let Some(kind) = dev.spec.script.open_error {
+                return Err(BackendError::new(
+                    kind,
+                    format!("fake device {hardware_id:?} is scripted to fail to open ({kind:?})"),
+                ));
+            }
+            if !supports(&dev.spec.descriptor.capabilities, config) {
+                return Err(BackendError::new(
+                    BackendErrorKind::Unsupported,
+                    "the fake device has no such mode",
+                ));
+            }
+            let (kind, script) = (dev.spec.descriptor.kind, dev.spec.script.clone());
+            st.next_handle += 1;
+            let id = st.next_handle;
+            st.open.insert(
+                id,
+                OpenDevice {
+                    hardware_id: hardware_id.to_owned(),
+                    kind,
+                    sink: events,
+                    muted: false,
+                },
+            );
+            *st.opens.entry(hardware_id.to_owned()).or_default() += 1;
+            (id, script)
+        };
+        // Events come from the scheduler thread, never from inside open().
+        let now = Instant::now();
+        self.schedule(now, Action::Started(id));
+        apply_open_script(self, id, &script, now);
+        Ok(Box::new(FakeHandle {
+            backend: Arc::downgrade(&self.inner),
+            id,
+            stopped: false,
+        }))
+    }
+
+    fn watch(&self, observer: Weak<dyn HotplugObserver>) {
+        lock(&self.inner.observers).push(observer);
+    }
+}
+
+fn apply_open_script(b: &FakeBackend, id: u64, script: &Script, now: Instant) {
+    for &ms in &script.mute_at_ms {
+        b.schedule(now + Duration::from_millis(ms), Action::Mute(id, true));
+    }
+    for &ms in &script.unmute_at_ms {
+        b.schedule(now + Duration::from_millis(ms), Action::Mute(id, false));
+    }
+    if let Some(ms) = script.fail_after_ms {
+        b.schedule(now + Duration::from_millis(ms), Action::Fail(id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mediacapture_hal::VideoMode;
+    use std::sync::mpsc;
+
+    fn sink() -> (DeviceEventSink, mpsc::Receiver<DeviceEvent>) {
+        let (tx, rx) = mpsc::channel();
+        let tx = Mutex::new(tx);
+        (
+            Arc::new(move |e| {
+                let _ = lock(&tx).send(e);
+            }),
+            rx,
+        )
+    }
+
+    const WAIT: Duration = Duration::from_secs(5);
+
+    #[test]
+    fn open_starts_then_scripted_mute_unmute_and_failure() {
+        let b = FakeBackend::new(
+            FakeDevicesConfig::from_json(
+                r#"{"videoinput":[{"id":"c","modes":[{"width":64,"height":48,"frameRate":30}],
+                "muteAtMs":[10],"unmuteAtMs":[30],"failAfterMs":50}]}"#,
+            )
+            .unwrap(),
+        );
+        let (s, rx) = sink();
+        let _h = b
+            .open("c", &NativeConfig::Video(VideoMode::new(64, 48, 30.0)), s)
+            .unwrap();
+        let got: Vec<DeviceEvent> = (0..4).map(|_| rx.recv_timeout(WAIT).unwrap()).collect();
+        assert_eq!(
+            got,
+            vec![
+                DeviceEvent::Started,
+                DeviceEvent::Muted,
+                DeviceEvent::Unmuted,
+                DeviceEvent::Ended(EndReason::Failure("scripted failure (failAfterMs)".into()))
+            ]
+        );
+        assert_eq!(b.open_handles(), 0);
+    }
+
+    #[test]
+    fn open_errors_and_unsupported_modes() {
+        let b = FakeBackend::new(
+            FakeDevicesConfig::from_json(r#"{"audioinput":[{"id":"m","openError":"busy"}]}"#)
+                .unwrap(),
+        );
+        let (s, _rx) = sink();
+        let cfg = NativeConfig::Audio(mediacapture_hal::AudioConfig::new(48000, 1));
+        assert_eq!(
+            b.open("m", &cfg, s.clone()).err().map(|e| e.kind),
+            Some(BackendErrorKind::DeviceBusy)
+        );
+        b.set_open_error(MediaDeviceKind::AudioInput, "m", None);
+        assert!(b.open("m", &cfg, s.clone()).is_ok());
+        let bad = NativeConfig::Audio(mediacapture_hal::AudioConfig::new(12345, 1));
+        assert_eq!(
+            b.open("m", &bad, s.clone()).err().map(|e| e.kind),
+            Some(BackendErrorKind::Unsupported)
+        );
+        assert_eq!(
+            b.open("nope", &cfg, s).err().map(|e| e.kind),
+            Some(BackendErrorKind::DeviceGone)
+        );
+    }
+
+    #[test]
+    fn removal_ends_open_handles_then_tells_observers() {
+        struct Obs(Mutex<mpsc::Sender<&'static str>>);
+        impl HotplugObserver for Obs {
+            fn device_list_changed(&self) {
+                let _ = lock(&self.0).send("changed");
+            }
+        }
+        let b = FakeBackend::with_default_devices();
+        let (tx, rx) = mpsc::channel();
+        let obs: Arc<dyn HotplugObserver> = Arc::new(Obs(Mutex::new(tx)));
+        b.watch(Arc::downgrade(&obs));
+        let (s, ev) = sink();
+        let _h = b
+            .open(
+                "fake-camera-0",
+                &NativeConfig::Video(VideoMode::new(640, 480, 30.0)),
+                s,
+            )
+            .unwrap();
+        assert_eq!(ev.recv_timeout(WAIT).unwrap(), DeviceEvent::Started);
+        assert!(b.remove_device(MediaDeviceKind::VideoInput, "fake-camera-0"));
+        assert_eq!(
+            ev.recv_timeout(WAIT).unwrap(),
+            DeviceEvent::Ended(EndReason::DeviceLost)
+        );
+        assert_eq!(rx.recv_timeout(WAIT).unwrap(), "changed");
+        assert_eq!(b.enumerate().unwrap().len(), 2);
+        assert!(
+            !b.remove_device(MediaDeviceKind::VideoInput, "fake-camera-0"),
+            "already gone"
+        );
+    }
+
+    #[test]
+    fn scripted_hotplug_adds_then_removes() {
+        let b = FakeBackend::new(
+            FakeDevicesConfig::from_json(
+                r#"{"audiooutput":[{"id":"o","addAfterMs":20,"removeAfterMs":60}]}"#,
+            )
+            .unwrap(),
+        );
+        assert!(b.enumerate().unwrap().is_empty());
+        let t = Instant::now();
+        while b.enumerate().unwrap().is_empty() {
+            assert!(t.elapsed() < WAIT, "device never appeared");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        while !b.enumerate().unwrap().is_empty() {
+            assert!(t.elapsed() < WAIT, "device never went away");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
