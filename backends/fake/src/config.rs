@@ -190,8 +190,17 @@ impl FakeDevicesConfig {
     /// # Errors
     /// [`FakeConfigError`] naming the offending field.
     pub fn from_json(json: &str) -> Result<Self, FakeConfigError> {
-        let de = &mut serde_json::Deserializer::from_str(json);
-        let file: FileConfig = serde_path_to_error::deserialize(de).map_err(|e| {
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| FakeConfigError {
+            path: "(top level)".into(),
+            message: format!("not valid JSON: {e}"),
+        })?;
+        if !value.is_object() {
+            return err(
+                "(top level)",
+                "must be a JSON object with `videoinput`, `audioinput` and `audiooutput` lists",
+            );
+        }
+        let file: FileConfig = serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
             FakeConfigError {
                 path: if path == "." {
