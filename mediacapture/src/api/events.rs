@@ -1,0 +1,450 @@
+//! Event subscriptions: how `ended`, `mute`, `devicechange` and the rest reach a program.
+//!
+//! Every event target (`MediaStreamTrack`, `MediaStream`, `MediaDevices`) hands out
+//! [`EventSubscription`]s. Each subscription is its own bounded queue:
+//!
+//! - **Order.** A subscription sees the events of its target in the order they happened. Across
+//!   targets, an action that causes several events fires them in a documented order (see
+//!   `docs/architecture.md`): for example a device that is unplugged ends its tracks (`ended`)
+//!   before `MediaDevices` fires `devicechange`.
+//! - **Bounded; slow subscribers.** A subscription holds at most its capacity (64 by default).
+//!   When an event arrives and the queue is full, the *oldest* queued event is dropped and
+//!   [`dropped()`](EventSubscription::dropped) counts it, like tokio's broadcast `Lagged`. The
+//!   target never waits for a subscriber, and one slow subscriber never affects another.
+//! - **End.** When the target can fire no more events (a track ended or stopped, a
+//!   `MediaDevices` closed, a stream dropped), the subscription ends: after the queued events,
+//!   [`recv`](EventSubscription::recv) returns `None` and the `Stream` ends. A subscription made
+//!   after that is already ended.
+//! - **Any runtime, or none.** A subscription is a `futures_core::Stream` (wakers, no runtime
+//!   needed), a blocking [`Iterator`], and has [`recv`](EventSubscription::recv),
+//!   [`recv_timeout`](EventSubscription::recv_timeout) and
+//!   [`try_recv`](EventSubscription::try_recv).
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use crate::{MediaDeviceInfo, MediaStreamTrack};
+
+/// How many events a subscription queues before it drops the oldest.
+pub const DEFAULT_EVENT_CAPACITY: usize = 64;
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// An event fired at a [`MediaStreamTrack`].
+///
+/// Corresponds to the events of [`MediaStreamTrack`](https://w3c.github.io/mediacapture-main/#mediastreamtrack)
+/// (`mute`, `unmute`, `ended`), plus `started`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TrackEvent {
+    /// The source delivered its first media. Not a spec event (the spec dropped `started`);
+    /// fired once per track, only if the track is live when the source starts.
+    Started,
+    /// The source cannot deliver media for now (`mute`,
+    /// [spec](https://w3c.github.io/mediacapture-main/#event-mediastreamtrack-mute)).
+    Mute,
+    /// The source delivers media again (`unmute`,
+    /// [spec](https://w3c.github.io/mediacapture-main/#event-mediastreamtrack-unmute)).
+    Unmute,
+    /// The track ended for a reason other than [`stop()`](MediaStreamTrack::stop): the device
+    /// was lost, failed, or permission was revoked (`ended`,
+    /// [spec](https://w3c.github.io/mediacapture-main/#event-mediastreamtrack-ended)).
+    Ended,
+}
+
+impl TrackEvent {
+    /// The event's `type` as the spec names it.
+    pub fn event_type(&self) -> &'static str {
+        match self {
+            TrackEvent::Started => "started",
+            TrackEvent::Mute => "mute",
+            TrackEvent::Unmute => "unmute",
+            TrackEvent::Ended => "ended",
+        }
+    }
+}
+
+/// `addtrack` or `removetrack`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MediaStreamTrackEventType {
+    /// A track was added to the stream by the implementation.
+    AddTrack,
+    /// A track was removed from the stream by the implementation.
+    RemoveTrack,
+}
+
+/// An event fired at a [`MediaStream`](crate::MediaStream) when the *implementation* (never the
+/// application's own `add_track`/`remove_track`) changes its track set.
+///
+/// Corresponds to [`MediaStreamTrackEvent`](https://w3c.github.io/mediacapture-main/#mediastreamtrackevent).
+#[derive(Debug)]
+pub struct MediaStreamTrackEvent {
+    event_type: MediaStreamTrackEventType,
+    track: MediaStreamTrack,
+}
+
+impl MediaStreamTrackEvent {
+    /// An event of `event_type` about `track`. The spec's required `track` member is a
+    /// required argument here.
+    pub fn new(event_type: MediaStreamTrackEventType, track: &MediaStreamTrack) -> Self {
+        MediaStreamTrackEvent {
+            event_type,
+            track: track.new_handle(),
+        }
+    }
+
+    /// `addtrack` or `removetrack`.
+    pub fn event_type(&self) -> MediaStreamTrackEventType {
+        self.event_type
+    }
+
+    /// The track added or removed.
+    pub fn track(&self) -> &MediaStreamTrack {
+        &self.track
+    }
+}
+
+impl Clone for MediaStreamTrackEvent {
+    /// Another event about the *same* track object (not a clone of the track).
+    fn clone(&self) -> Self {
+        MediaStreamTrackEvent {
+            event_type: self.event_type,
+            track: self.track.new_handle(),
+        }
+    }
+}
+
+/// `devicechange`: the list of devices the program may see changed.
+///
+/// Corresponds to [`DeviceChangeEvent`](https://w3c.github.io/mediacapture-main/#devicechangeevent).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct DeviceChangeEvent {
+    /// The new list, as [`enumerate_devices`](crate::MediaDevices::enumerate_devices) would
+    /// return it.
+    pub devices: Vec<MediaDeviceInfo>,
+    /// The devices in `devices` that were not in the previous list.
+    pub user_inserted_devices: Vec<MediaDeviceInfo>,
+}
+
+struct Queue<E> {
+    items: VecDeque<E>,
+    capacity: usize,
+    dropped: u64,
+    closed: bool,
+    waker: Option<Waker>,
+}
+
+struct Shared<E> {
+    queue: Mutex<Queue<E>>,
+    cond: Condvar,
+}
+
+/// A subscription to the events of one target; see the [module docs](self) for its rules.
+pub struct EventSubscription<E> {
+    shared: Arc<Shared<E>>,
+}
+
+impl<E> std::fmt::Debug for EventSubscription<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let q = lock(&self.shared.queue);
+        f.debug_struct("EventSubscription")
+            .field("queued", &q.items.len())
+            .field("dropped", &q.dropped)
+            .field("closed", &q.closed)
+            .finish()
+    }
+}
+
+/// Why [`EventSubscription::try_recv`] returned nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TryRecvError {
+    /// No event is queued now; more may come.
+    Empty,
+    /// No event is queued and none will come.
+    Closed,
+}
+
+/// Why [`EventSubscription::recv_timeout`] returned nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecvTimeoutError {
+    /// No event came in time; more may come.
+    Timeout,
+    /// No event is queued and none will come.
+    Closed,
+}
+
+impl<E> EventSubscription<E> {
+    /// Blocks until an event comes (`Some`) or the subscription ends (`None`).
+    pub fn recv(&self) -> Option<E> {
+        let mut q = lock(&self.shared.queue);
+        loop {
+            if let Some(e) = q.items.pop_front() {
+                return Some(e);
+            }
+            if q.closed {
+                return None;
+            }
+            q = self.shared.cond.wait(q).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Blocks until an event comes, the subscription ends, or `timeout` passes.
+    ///
+    /// # Errors
+    /// [`RecvTimeoutError::Timeout`] or [`RecvTimeoutError::Closed`].
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<E, RecvTimeoutError> {
+        let deadline = Instant::now() + timeout;
+        let mut q = lock(&self.shared.queue);
+        loop {
+            if let Some(e) = q.items.pop_front() {
+                return Ok(e);
+            }
+            if q.closed {
+                return Err(RecvTimeoutError::Closed);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(RecvTimeoutError::Timeout);
+            }
+            q = self
+                .shared
+                .cond
+                .wait_timeout(q, deadline - now)
+                .map(|(g, _)| g)
+                .unwrap_or_else(|e| e.into_inner().0);
+        }
+    }
+
+    /// Returns a queued event without blocking.
+    ///
+    /// # Errors
+    /// [`TryRecvError::Empty`] or [`TryRecvError::Closed`].
+    pub fn try_recv(&self) -> Result<E, TryRecvError> {
+        let mut q = lock(&self.shared.queue);
+        match q.items.pop_front() {
+            Some(e) => Ok(e),
+            None if q.closed => Err(TryRecvError::Closed),
+            None => Err(TryRecvError::Empty),
+        }
+    }
+
+    /// How many events were dropped because this subscription's queue was full.
+    pub fn dropped(&self) -> u64 {
+        lock(&self.shared.queue).dropped
+    }
+
+    /// How many events this subscription queues at most.
+    pub fn capacity(&self) -> usize {
+        lock(&self.shared.queue).capacity
+    }
+}
+
+impl<E> futures_core::Stream for EventSubscription<E> {
+    type Item = E;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<E>> {
+        let mut q = lock(&self.shared.queue);
+        if let Some(e) = q.items.pop_front() {
+            return Poll::Ready(Some(e));
+        }
+        if q.closed {
+            return Poll::Ready(None);
+        }
+        if !q.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            q.waker = Some(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+}
+
+impl<E> Iterator for EventSubscription<E> {
+    type Item = E;
+
+    /// Blocks like [`recv`](EventSubscription::recv).
+    fn next(&mut self) -> Option<E> {
+        self.recv()
+    }
+}
+
+/// The sending side: one per event target.
+pub(crate) struct EventBus<E> {
+    state: Mutex<BusState<E>>,
+}
+
+struct BusState<E> {
+    subscribers: Vec<Weak<Shared<E>>>,
+    closed: bool,
+}
+
+impl<E: Clone> EventBus<E> {
+    pub(crate) fn new() -> Self {
+        EventBus {
+            state: Mutex::new(BusState {
+                subscribers: Vec::new(),
+                closed: false,
+            }),
+        }
+    }
+
+    pub(crate) fn subscribe(&self, capacity: usize) -> EventSubscription<E> {
+        let capacity = capacity.max(1);
+        let mut st = lock(&self.state);
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue {
+                items: VecDeque::new(),
+                capacity,
+                dropped: 0,
+                closed: st.closed,
+                waker: None,
+            }),
+            cond: Condvar::new(),
+        });
+        if !st.closed {
+            st.subscribers.retain(|s| s.strong_count() > 0);
+            st.subscribers.push(Arc::downgrade(&shared));
+        }
+        EventSubscription { shared }
+    }
+
+    /// Queues `event` on every live subscription. Events dropped for lack of room are dropped
+    /// only after every lock is released (an event may hold the last handle of a track).
+    pub(crate) fn emit(&self, event: E) {
+        let subs: Vec<Arc<Shared<E>>> = {
+            let st = lock(&self.state);
+            if st.closed {
+                return;
+            }
+            st.subscribers.iter().filter_map(Weak::upgrade).collect()
+        };
+        let mut overflow = Vec::new();
+        for s in subs {
+            let waker = {
+                let mut q = lock(&s.queue);
+                if q.items.len() >= q.capacity {
+                    overflow.extend(q.items.pop_front());
+                    q.dropped += 1;
+                }
+                q.items.push_back(event.clone());
+                q.waker.take()
+            };
+            s.cond.notify_all();
+            if let Some(w) = waker {
+                w.wake();
+            }
+        }
+        drop(overflow);
+    }
+
+    /// Ends every subscription (after what they have queued) and every later one.
+    pub(crate) fn close(&self) {
+        let subs: Vec<Arc<Shared<E>>> = {
+            let mut st = lock(&self.state);
+            if st.closed {
+                return;
+            }
+            st.closed = true;
+            std::mem::take(&mut st.subscribers)
+                .iter()
+                .filter_map(Weak::upgrade)
+                .collect()
+        };
+        for s in subs {
+            let waker = {
+                let mut q = lock(&s.queue);
+                q.closed = true;
+                q.waker.take()
+            };
+            s.cond.notify_all();
+            if let Some(w) = waker {
+                w.wake();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_queue_drops_the_oldest_and_counts() {
+        let bus = EventBus::new();
+        let slow = bus.subscribe(3);
+        let fast = bus.subscribe(100);
+        for i in 0..10 {
+            bus.emit(i);
+        }
+        bus.close();
+        assert_eq!(slow.dropped(), 7);
+        assert_eq!(slow.collect::<Vec<_>>(), vec![7, 8, 9]);
+        assert_eq!(fast.dropped(), 0);
+        assert_eq!(fast.collect::<Vec<_>>(), (0..10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn closed_bus_gives_ended_subscriptions() {
+        let bus: EventBus<u8> = EventBus::new();
+        bus.close();
+        let s = bus.subscribe(4);
+        assert_eq!(s.try_recv(), Err(TryRecvError::Closed));
+        assert_eq!(s.recv(), None);
+        assert_eq!(
+            s.recv_timeout(Duration::from_millis(1)),
+            Err(RecvTimeoutError::Closed)
+        );
+    }
+
+    #[test]
+    fn recv_blocks_until_an_event_from_another_thread() {
+        let bus = Arc::new(EventBus::new());
+        let s = bus.subscribe(4);
+        assert_eq!(s.try_recv(), Err(TryRecvError::Empty));
+        assert_eq!(
+            s.recv_timeout(Duration::from_millis(5)),
+            Err(RecvTimeoutError::Timeout)
+        );
+        let b = Arc::clone(&bus);
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            b.emit(5u8);
+        });
+        assert_eq!(s.recv(), Some(5));
+        t.join().unwrap();
+    }
+
+    #[test]
+    fn the_stream_wakes_its_task() {
+        let bus = Arc::new(EventBus::new());
+        let mut s = bus.subscribe(4);
+        let b = Arc::clone(&bus);
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            b.emit(1u8);
+            b.close();
+        });
+        let first = crate::block_on(std::future::poll_fn(|cx| {
+            Pin::new(&mut s).poll_next_unpin_helper(cx)
+        }));
+        assert_eq!(first, Some(1));
+        let end = crate::block_on(std::future::poll_fn(|cx| {
+            Pin::new(&mut s).poll_next_unpin_helper(cx)
+        }));
+        assert_eq!(end, None);
+        t.join().unwrap();
+    }
+
+    trait PollHelper<E> {
+        fn poll_next_unpin_helper(self, cx: &mut Context<'_>) -> Poll<Option<E>>;
+    }
+    impl<E> PollHelper<E> for Pin<&mut EventSubscription<E>> {
+        fn poll_next_unpin_helper(self, cx: &mut Context<'_>) -> Poll<Option<E>> {
+            futures_core::Stream::poll_next(self, cx)
+        }
+    }
+}

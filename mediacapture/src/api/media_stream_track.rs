@@ -1,0 +1,426 @@
+//! `MediaStreamTrack`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use mediacapture_core::capabilities::{track_capabilities, track_settings};
+use mediacapture_core::{DeviceOffer, SelectionDefaults, select_settings};
+
+use crate::api::events::{DEFAULT_EVENT_CAPACITY, EventBus, EventSubscription, TrackEvent};
+use crate::context::{Context, TrackSlot};
+use crate::{
+    MediaStreamError, MediaStreamTrackKind, MediaStreamTrackState, MediaTrackCapabilities,
+    MediaTrackConstraints, MediaTrackSettings,
+};
+
+/// One handle onto one source: a camera or microphone track.
+///
+/// Corresponds to [`MediaStreamTrack`](https://w3c.github.io/mediacapture-main/#mediastreamtrack).
+///
+/// A `MediaStreamTrack` value is a *handle*, like a JavaScript reference: several handles
+/// ([`new_handle`](Self::new_handle), the ones a [`MediaStream`](crate::MediaStream) holds)
+/// can refer to the same track, and `==` compares identity. [`Clone`] is the spec's
+/// [`clone()`](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-clone): a new
+/// track, with a new id, on the same source. When the last handle of a live track is dropped,
+/// the track stops (and with it the source, if it was the source's last track).
+///
+/// Tracks are `Send + Sync`: use them from any thread.
+pub struct MediaStreamTrack {
+    pub(crate) inner: Arc<TrackInner>,
+}
+
+pub(crate) struct TrackInner {
+    pub ctx: Arc<Context>,
+    pub key: u64,
+    pub id: String,
+    pub kind: MediaStreamTrackKind,
+    pub label: String,
+    pub events: Arc<EventBus<TrackEvent>>,
+}
+
+impl Drop for TrackInner {
+    fn drop(&mut self) {
+        self.ctx.release_track(self.key);
+    }
+}
+
+/// Accepted `contentHint` values per kind
+/// ([MST Content Hints](https://w3c.github.io/mst-content-hint/#dom-mediastreamtrack-contenthint)).
+const AUDIO_HINTS: &[&str] = &["", "speech", "speech-recognition", "music"];
+const VIDEO_HINTS: &[&str] = &["", "motion", "detail", "text"];
+
+impl MediaStreamTrack {
+    /// Creates a track on `slot` (the caller has inserted the slot at `key`).
+    pub(crate) fn from_slot(
+        ctx: &Arc<Context>,
+        key: u64,
+        kind: MediaStreamTrackKind,
+        label: String,
+        events: Arc<EventBus<TrackEvent>>,
+    ) -> Self {
+        MediaStreamTrack {
+            inner: Arc::new(TrackInner {
+                ctx: Arc::clone(ctx),
+                key,
+                id: uuid::Uuid::new_v4().to_string(),
+                kind,
+                label,
+                events,
+            }),
+        }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&TrackSlot) -> R) -> Option<R> {
+        self.inner.ctx.lock().tracks.get(&self.inner.key).map(f)
+    }
+
+    fn with_mut<R>(&self, f: impl FnOnce(&mut TrackSlot) -> R) -> Option<R> {
+        self.inner.ctx.lock().tracks.get_mut(&self.inner.key).map(f)
+    }
+
+    /// Another handle onto this same track object, as copying a JavaScript reference would
+    /// give; not the spec's `clone()` (that is [`Clone`]).
+    pub fn new_handle(&self) -> MediaStreamTrack {
+        MediaStreamTrack {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+
+    /// `"audio"` or `"video"`.
+    ///
+    /// Corresponds to [`MediaStreamTrack.kind`](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-kind).
+    pub fn kind(&self) -> MediaStreamTrackKind {
+        self.inner.kind
+    }
+
+    /// A unique id (a UUID) fixed at creation.
+    ///
+    /// Corresponds to [`MediaStreamTrack.id`](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-id).
+    pub fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    /// The device's label.
+    ///
+    /// Corresponds to [`MediaStreamTrack.label`](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-label).
+    pub fn label(&self) -> &str {
+        &self.inner.label
+    }
+
+    /// Whether the track delivers media (`false`: black frames or silence).
+    ///
+    /// Corresponds to [`MediaStreamTrack.enabled`](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-enabled).
+    pub fn enabled(&self) -> bool {
+        self.with(|s| s.enabled).unwrap_or(true)
+    }
+
+    /// Sets `enabled`. Fires no event; allowed on an ended track (no effect).
+    pub fn set_enabled(&self, enabled: bool) {
+        self.with_mut(|s| s.enabled = enabled);
+    }
+
+    /// Whether the source cannot deliver media for now. Only the source changes it.
+    ///
+    /// Corresponds to [`MediaStreamTrack.muted`](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-muted).
+    pub fn muted(&self) -> bool {
+        self.with(|s| s.muted).unwrap_or(false)
+    }
+
+    /// `live` or `ended`; once ended, always ended.
+    ///
+    /// Corresponds to [`MediaStreamTrack.readyState`](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-readystate).
+    #[doc(alias = "readyState")]
+    pub fn ready_state(&self) -> MediaStreamTrackState {
+        self.with(|s| s.state)
+            .unwrap_or(MediaStreamTrackState::Ended)
+    }
+
+    /// The content hint (`""` at first).
+    ///
+    /// Corresponds to [`MediaStreamTrack.contentHint`](https://w3c.github.io/mst-content-hint/#dom-mediastreamtrack-contenthint).
+    #[doc(alias = "contentHint")]
+    pub fn content_hint(&self) -> String {
+        self.with(|s| s.content_hint.clone()).unwrap_or_default()
+    }
+
+    /// Sets the content hint. Values not valid for the track's kind (audio: `""`, `"speech"`,
+    /// `"speech-recognition"`, `"music"`; video: `""`, `"motion"`, `"detail"`, `"text"`) are
+    /// silently ignored, as the spec says. On an audio track the hint changes the defaults
+    /// later `apply_constraints` calls use for echo cancellation, gain control and noise
+    /// suppression where the constraints leave them open.
+    pub fn set_content_hint(&self, hint: &str) {
+        let valid = match self.kind() {
+            MediaStreamTrackKind::Audio => AUDIO_HINTS,
+            MediaStreamTrackKind::Video => VIDEO_HINTS,
+        };
+        if valid.contains(&hint) {
+            self.with_mut(|s| s.content_hint = hint.to_owned());
+        }
+    }
+
+    /// Ends the track now: `ready_state()` is `ended` when this returns. Fires **no** `ended`
+    /// event. The source stops when no other live track uses it. Idempotent.
+    ///
+    /// Corresponds to [`MediaStreamTrack.stop()`](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-stop).
+    pub fn stop(&self) {
+        // Step 1. If the track has ended, return (inside stop_track).
+        // Step 2-4. Tell the source (it stops with its last track) and set readyState to ended.
+        self.inner.ctx.stop_track(self.inner.key);
+    }
+
+    /// What the source can do; the same for every track on it.
+    ///
+    /// Corresponds to [`MediaStreamTrack.getCapabilities()`](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-getcapabilities).
+    #[doc(alias = "getCapabilities")]
+    pub fn get_capabilities(&self) -> MediaTrackCapabilities {
+        self.with(|s| {
+            track_capabilities(
+                &s.device.descriptor.capabilities,
+                &s.device.device_id,
+                &s.device.group_id,
+            )
+        })
+        .unwrap_or_default()
+    }
+
+    /// Exactly the constraints last applied (by getUserMedia or `apply_constraints`), as given.
+    ///
+    /// Corresponds to [`MediaStreamTrack.getConstraints()`](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-getconstraints).
+    #[doc(alias = "getConstraints")]
+    pub fn get_constraints(&self) -> MediaTrackConstraints {
+        self.with(|s| s.constraints.clone()).unwrap_or_default()
+    }
+
+    /// The current settings; once ended, only `deviceId`, `groupId` and `facingMode`.
+    ///
+    /// Corresponds to [`MediaStreamTrack.getSettings()`](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-getsettings).
+    #[doc(alias = "getSettings")]
+    pub fn get_settings(&self) -> MediaTrackSettings {
+        self.with(|s| match s.state {
+            MediaStreamTrackState::Live => s.settings.clone(),
+            MediaStreamTrackState::Ended => s.settings.inherent_only(),
+        })
+        .unwrap_or_default()
+    }
+
+    /// Applies new constraints: atomically, in call order.
+    ///
+    /// Corresponds to [`MediaStreamTrack.applyConstraints()`](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-applyconstraints).
+    ///
+    /// On success the track's settings are the best that satisfy `constraints` and
+    /// [`get_constraints`](Self::get_constraints) returns `constraints` exactly. On failure
+    /// nothing changes. On an ended track it succeeds and does nothing. When other live tracks
+    /// share the source, the new settings must be obtainable from the source's current native
+    /// mode (by crop-and-scale); a track alone on its source may switch the source to another
+    /// mode.
+    ///
+    /// # Errors
+    /// `OverconstrainedError` naming the constraint that cannot be met (also when the device
+    /// fails to switch modes: then the name is `""`); `TypeError` for a non-finite double.
+    ///
+    /// # Cancel safety
+    /// The work is done when the future is first polled; dropping it afterwards changes
+    /// nothing.
+    #[doc(alias = "applyConstraints")]
+    pub async fn apply_constraints(
+        &self,
+        constraints: MediaTrackConstraints,
+    ) -> Result<(), MediaStreamError> {
+        self.apply_constraints_now(constraints)
+    }
+
+    fn apply_constraints_now(
+        &self,
+        constraints: MediaTrackConstraints,
+    ) -> Result<(), MediaStreamError> {
+        constraints.validate()?;
+        let ctx = &self.inner.ctx;
+        let _op = ctx.op();
+        let mut st = ctx.lock();
+        let Some(slot) = st.tracks.get(&self.inner.key) else {
+            return Ok(());
+        };
+        // An ended track: resolve, do nothing.
+        let Some(source_key) = slot
+            .source
+            .filter(|_| slot.state == MediaStreamTrackState::Live)
+        else {
+            return Ok(());
+        };
+        let Some(src) = st.sources.get(&source_key) else {
+            return Ok(());
+        };
+        let device = Arc::clone(&src.device);
+        let shared = src.tracks.len() > 1;
+        let current = src.native.clone();
+        let defaults = defaults_for_hint(self.kind(), &slot.content_hint);
+        // The ApplyConstraints algorithm: SelectSettings over this track's own device; with other
+        // live tracks on the source, only settings its current native mode can give.
+        let offer = DeviceOffer {
+            device_id: &device.device_id,
+            group_id: &device.group_id,
+            capabilities: &device.descriptor.capabilities,
+            restrict_to: shared.then_some(&current),
+        };
+        let selection =
+            select_settings(self.kind(), &[offer], &constraints, &defaults).map_err(|f| {
+                MediaStreamError::overconstrained(
+                    f.name(),
+                    format!(
+                        "cannot satisfy {:?} on {:?}",
+                        f.name(),
+                        device.descriptor.label
+                    ),
+                )
+            })?;
+        let native = selection.native_config();
+        if native != current {
+            // Only a track alone on its source gets here. Switch the device without holding the
+            // context lock; `_op` keeps other applications out meanwhile.
+            let handle = st
+                .sources
+                .get_mut(&source_key)
+                .and_then(|s| s.handle.take());
+            drop(st);
+            let mut handle = handle;
+            let result = handle.as_mut().map_or(Ok(()), |h| h.reconfigure(&native));
+            st = ctx.lock();
+            let alive = st.sources.contains_key(&source_key);
+            match (alive, handle) {
+                (true, h) => {
+                    if let Some(src) = st.sources.get_mut(&source_key) {
+                        src.handle = h;
+                    }
+                }
+                (false, Some(mut h)) => {
+                    // The source ended while switching: nothing to apply to any more.
+                    drop(st);
+                    h.stop();
+                    return Ok(());
+                }
+                (false, None) => return Ok(()),
+            }
+            if let Err(e) = result {
+                return Err(MediaStreamError::overconstrained(
+                    "",
+                    format!("the device could not switch to the mode the constraints need: {e}"),
+                ));
+            }
+            if let Some(src) = st.sources.get_mut(&source_key) {
+                src.native = native;
+            }
+        }
+        // In one step: the new constraints, as given, and the new settings.
+        let settings = track_settings(
+            &selection.settings,
+            &device.descriptor.capabilities,
+            &device.device_id,
+            &device.group_id,
+        );
+        if let Some(slot) = st.tracks.get_mut(&self.inner.key) {
+            slot.constraints = constraints;
+            slot.selected = selection.settings;
+            slot.settings = settings;
+        }
+        Ok(())
+    }
+
+    /// A subscription to this track's events (`started`, `mute`, `unmute`, `ended`); it ends
+    /// when the track ends. See [`EventSubscription`] for order, bounds and slow subscribers.
+    pub fn events(&self) -> EventSubscription<TrackEvent> {
+        self.inner.events.subscribe(DEFAULT_EVENT_CAPACITY)
+    }
+
+    /// Whether a live track delivers media now: live, enabled and not muted.
+    pub fn is_delivering(&self) -> bool {
+        self.with(|s| s.state == MediaStreamTrackState::Live && s.enabled && !s.muted)
+            .unwrap_or(false)
+    }
+}
+
+/// The tie-breaking defaults for a track with this content hint.
+pub(crate) fn defaults_for_hint(kind: MediaStreamTrackKind, hint: &str) -> SelectionDefaults {
+    let mut d = SelectionDefaults::default();
+    if kind == MediaStreamTrackKind::Audio {
+        match hint {
+            "music" | "speech-recognition" => {
+                d.echo_cancellation = false;
+                d.auto_gain_control = false;
+                d.noise_suppression = false;
+            }
+            _ => {}
+        }
+    }
+    d
+}
+
+impl Clone for MediaStreamTrack {
+    /// The spec's [clone a track](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-clone):
+    /// a new track with a new id on the same source; ready state, constraints, settings,
+    /// `enabled` and `contentHint` copied; independent from then on. A clone of an ended track
+    /// is ended.
+    fn clone(&self) -> Self {
+        let ctx = &self.inner.ctx;
+        let events = Arc::new(EventBus::new());
+        let key = {
+            let mut st = ctx.lock();
+            let key = st.key();
+            let copy = st.tracks.get(&self.inner.key).map(|s| TrackSlot {
+                source: s.source,
+                device: Arc::clone(&s.device),
+                kind: s.kind,
+                state: s.state,
+                enabled: s.enabled,
+                muted: s.muted,
+                content_hint: s.content_hint.clone(),
+                constraints: s.constraints.clone(),
+                selected: s.selected.clone(),
+                settings: s.settings.clone(),
+                events: Arc::clone(&events),
+            });
+            if let Some(mut slot) = copy {
+                // Step 1. A new track on the same source, muted as the source is.
+                if let Some(src) = slot.source.and_then(|k| st.sources.get_mut(&k)) {
+                    src.tracks.push(key);
+                    slot.muted = src.muted;
+                } else {
+                    slot.source = None;
+                }
+                if slot.state == MediaStreamTrackState::Ended {
+                    events.close();
+                }
+                st.tracks.insert(key, slot);
+            } else {
+                events.close();
+            }
+            key
+        };
+        MediaStreamTrack::from_slot(ctx, key, self.inner.kind, self.inner.label.clone(), events)
+    }
+}
+
+impl PartialEq for MediaStreamTrack {
+    /// Identity: two handles onto the same track.
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl Eq for MediaStreamTrack {}
+
+impl std::hash::Hash for MediaStreamTrack {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (Arc::as_ptr(&self.inner) as usize).hash(state);
+    }
+}
+
+impl fmt::Debug for MediaStreamTrack {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MediaStreamTrack")
+            .field("kind", &self.kind())
+            .field("id", &self.id())
+            .field("label", &self.label())
+            .field("readyState", &self.ready_state())
+            .finish()
+    }
+}

@@ -1,0 +1,261 @@
+//! The shared state behind one `MediaDevices`: its sources and tracks.
+//!
+//! A browser runs all of this on one event loop. Here one mutex per context plays that role:
+//! every control-plane change (a track stops, a device mutes, settings change) happens under it
+//! and queues its events before releasing it, so each change is atomic and events come out in
+//! the order of the changes. Backend calls that may block (`open`, `reconfigure`, `stop`) run
+//! without it. Media will not pass through it: frames go from sources to tracks' consumers on
+//! their own paths.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+
+use mediacapture_core::SelectedSettings;
+use mediacapture_hal::{
+    Backend, DeviceDescriptor, DeviceEvent, DeviceEventSink, DeviceHandle, NativeConfig,
+};
+
+use crate::api::events::{EventBus, TrackEvent, lock};
+use crate::{
+    MediaStreamTrackKind, MediaStreamTrackState, MediaTrackConstraints, MediaTrackSettings,
+};
+
+/// A device as one `MediaDevices` sees it: the backend's descriptor plus the ids it exposes.
+pub(crate) struct DeviceRecord {
+    pub backend: Arc<dyn Backend>,
+    pub descriptor: DeviceDescriptor,
+    pub device_id: String,
+    pub group_id: String,
+}
+
+impl DeviceRecord {
+    pub fn same_device(&self, other: &DeviceRecord) -> bool {
+        self.backend.name() == other.backend.name()
+            && self.descriptor.kind == other.descriptor.kind
+            && self.descriptor.hardware_id == other.descriptor.hardware_id
+    }
+}
+
+/// A running device shared by every live track that uses it.
+pub(crate) struct SourceState {
+    pub device: Arc<DeviceRecord>,
+    pub native: NativeConfig,
+    pub muted: bool,
+    pub started: bool,
+    pub handle: Option<Box<dyn DeviceHandle>>,
+    /// The live tracks attached, in creation order.
+    pub tracks: Vec<u64>,
+}
+
+/// The internal slots of one track.
+pub(crate) struct TrackSlot {
+    /// `[[Source]]`, while the track is live.
+    pub source: Option<u64>,
+    pub device: Arc<DeviceRecord>,
+    pub kind: MediaStreamTrackKind,
+    /// `[[ReadyState]]`.
+    pub state: MediaStreamTrackState,
+    /// `[[Enabled]]`.
+    pub enabled: bool,
+    /// `[[Muted]]`.
+    pub muted: bool,
+    pub content_hint: String,
+    /// `[[Constraints]]`: exactly what was last applied.
+    pub constraints: MediaTrackConstraints,
+    pub selected: SelectedSettings,
+    /// `[[Settings]]`.
+    pub settings: MediaTrackSettings,
+    pub events: Arc<EventBus<TrackEvent>>,
+}
+
+#[derive(Default)]
+pub(crate) struct CtxState {
+    pub closed: bool,
+    next_key: u64,
+    pub sources: HashMap<u64, SourceState>,
+    pub tracks: HashMap<u64, TrackSlot>,
+}
+
+impl CtxState {
+    pub fn key(&mut self) -> u64 {
+        self.next_key += 1;
+        self.next_key
+    }
+
+    /// Ends track `key` (no event), detaches it from its source, and returns the device handle
+    /// to stop when that was the source's last live track.
+    fn end_track(&mut self, key: u64, fire_ended: bool) -> Option<Box<dyn DeviceHandle>> {
+        let slot = self.tracks.get_mut(&key)?;
+        if slot.state == MediaStreamTrackState::Ended {
+            return None;
+        }
+        slot.state = MediaStreamTrackState::Ended;
+        if fire_ended {
+            slot.events.emit(TrackEvent::Ended);
+        }
+        slot.events.close();
+        let source = slot.source.take()?;
+        let src = self.sources.get_mut(&source)?;
+        src.tracks.retain(|t| *t != key);
+        if src.tracks.is_empty() {
+            // The source stops with its last track.
+            return self.sources.remove(&source).and_then(|s| s.handle);
+        }
+        None
+    }
+}
+
+pub(crate) struct Context {
+    state: Mutex<CtxState>,
+    /// Serializes getUserMedia and applyConstraints so that they take effect in invocation
+    /// order. Taken before `state`, never while holding it; sinks never take it.
+    op: Mutex<()>,
+}
+
+fn stop_handles(handles: impl IntoIterator<Item = Box<dyn DeviceHandle>>) {
+    for mut h in handles {
+        h.stop();
+    }
+}
+
+impl Context {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Context {
+            state: Mutex::new(CtxState::default()),
+            op: Mutex::new(()),
+        })
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, CtxState> {
+        lock(&self.state)
+    }
+
+    pub fn op(&self) -> MutexGuard<'_, ()> {
+        lock(&self.op)
+    }
+
+    /// `stop()`: ends the track synchronously with no `ended` event; the source stops with its
+    /// last track.
+    pub fn stop_track(&self, key: u64) {
+        let handle = self.lock().end_track(key, false);
+        stop_handles(handle);
+    }
+
+    /// Ends the track as the user agent does (device lost, permission revoked): fires `ended`.
+    pub fn end_track(&self, key: u64) {
+        let handle = self.lock().end_track(key, true);
+        stop_handles(handle);
+    }
+
+    /// The last handle of a track is gone: stop it if live, forget its slots.
+    pub fn release_track(&self, key: u64) {
+        let handle = {
+            let mut st = self.lock();
+            let h = st.end_track(key, false);
+            st.tracks.remove(&key);
+            h
+        };
+        stop_handles(handle);
+    }
+
+    /// "Stop all sources": every live track ends without an event and every source stops.
+    pub fn stop_all(&self) {
+        let handles: Vec<_> = {
+            let mut st = self.lock();
+            st.closed = true;
+            let keys: Vec<u64> = st.tracks.keys().copied().collect();
+            keys.into_iter()
+                .filter_map(|k| st.end_track(k, false))
+                .collect()
+        };
+        stop_handles(handles);
+    }
+
+    /// Live tracks of `kind`, in creation order.
+    pub fn live_tracks(&self, kind: Option<MediaStreamTrackKind>) -> Vec<u64> {
+        let st = self.lock();
+        let mut v: Vec<u64> = st
+            .tracks
+            .iter()
+            .filter(|(_, t)| {
+                t.state == MediaStreamTrackState::Live && kind.is_none_or(|k| t.kind == k)
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Whether some device of `kind` is attached to a live track here.
+    pub fn has_live(&self, kind: MediaStreamTrackKind) -> bool {
+        self.lock()
+            .sources
+            .values()
+            .any(|s| !s.tracks.is_empty() && s.device.descriptor.kind.track_kind() == Some(kind))
+    }
+
+    /// What a backend reports about an open device.
+    pub fn on_device_event(&self, source: u64, event: DeviceEvent) {
+        let handle = {
+            let mut st = self.lock();
+            let Some(src) = st.sources.get_mut(&source) else {
+                return;
+            };
+            let tracks = src.tracks.clone();
+            match event {
+                DeviceEvent::Started => {
+                    if std::mem::replace(&mut src.started, true) {
+                        return;
+                    }
+                    for t in tracks {
+                        if let Some(slot) = st.tracks.get(&t) {
+                            slot.events.emit(TrackEvent::Started);
+                        }
+                    }
+                    None
+                }
+                DeviceEvent::Muted | DeviceEvent::Unmuted => {
+                    let muted = event == DeviceEvent::Muted;
+                    src.muted = muted;
+                    // "Set a track's muted state": only a change fires an event.
+                    for t in tracks {
+                        if let Some(slot) = st.tracks.get_mut(&t) {
+                            if slot.muted != muted {
+                                slot.muted = muted;
+                                slot.events.emit(if muted {
+                                    TrackEvent::Mute
+                                } else {
+                                    TrackEvent::Unmute
+                                });
+                            }
+                        }
+                    }
+                    None
+                }
+                DeviceEvent::Ended(reason) => {
+                    log::info!(
+                        "source {source} ({}) ended: {reason:?}",
+                        src.device.descriptor.label
+                    );
+                    let mut handle = None;
+                    for t in tracks {
+                        handle = handle.or(st.end_track(t, true));
+                    }
+                    handle.or_else(|| st.sources.remove(&source).and_then(|s| s.handle))
+                }
+                _ => None,
+            }
+        };
+        stop_handles(handle);
+    }
+
+    /// The sink handed to a backend for source `key`.
+    pub fn sink(self: &Arc<Self>, key: u64) -> DeviceEventSink {
+        let weak: Weak<Context> = Arc::downgrade(self);
+        Arc::new(move |ev| {
+            if let Some(ctx) = weak.upgrade() {
+                ctx.on_device_event(key, ev);
+            }
+        })
+    }
+}
