@@ -1,6 +1,7 @@
 //! SelectSettings on a camera with 50 native modes (target: ≤ 5 µs a call).
 //!
 //! Run: `cargo bench -p mediacapture-core --bench select_settings`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mediacapture_core::{DeviceOffer, SelectionDefaults, select_settings};

@@ -70,10 +70,10 @@ impl NumC {
     pub fn satisfied(&self, v: f64, eps: f64) -> bool {
         let (lo, hi) = self.bounds();
         // `min > max` can never be met, whatever the tolerance.
-        if let (Some(a), Some(b)) = (self.min, self.max) {
-            if a > b {
-                return false;
-            }
+        if let (Some(a), Some(b)) = (self.min, self.max)
+            && a > b
+        {
+            return false;
         }
         v >= lo - eps && v <= hi + eps
     }
@@ -118,10 +118,10 @@ impl<T: Copy> ExactC<T> {
     /// Spec fitness distance, steps 2, 5, 6 and 8, with `matches(constraint_value, actual)`.
     pub fn distance<A: Copy>(&self, actual: Option<A>, matches: impl Fn(T, A) -> bool) -> f64 {
         // Step 2.
-        if let Some(e) = self.exact {
-            if !actual.is_some_and(|a| matches(e, a)) {
-                return INF;
-            }
+        if let Some(e) = self.exact
+            && !actual.is_some_and(|a| matches(e, a))
+        {
+            return INF;
         }
         // Step 5.
         let Some(a) = actual else { return 1.0 };

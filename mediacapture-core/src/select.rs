@@ -307,13 +307,14 @@ fn initial_regions(kind: MediaStreamTrackKind, offers: &[DeviceOffer<'_>]) -> Ve
         match (kind, offer.capabilities) {
             (MediaStreamTrackKind::Video, DeviceCapabilities::Video(v)) => {
                 for (mode, m) in v.modes.iter().enumerate() {
-                    if m.width == 0 || m.height == 0 || !(m.frame_rate > 0.0) {
+                    if m.width == 0 || m.height == 0 || m.frame_rate.is_nan() || m.frame_rate <= 0.0
+                    {
                         continue;
                     }
-                    if let Some(NativeConfig::Video(keep)) = offer.restrict_to {
-                        if keep != m {
-                            continue;
-                        }
+                    if let Some(NativeConfig::Video(keep)) = offer.restrict_to
+                        && keep != m
+                    {
+                        continue;
                     }
                     let blur = bool_mask(&v.background_blur);
                     out.push(Region::Video(VideoRegion::native(dev, mode, m, blur)));
@@ -368,11 +369,11 @@ fn audio_caps<'a>(offers: &[DeviceOffer<'a>], dev: usize) -> Option<&'a AudioDev
 
 /// Intersects the integer interval `(lo, hi)` with a required numeric constraint.
 fn narrow_u32(iv: &mut (u32, u32), c: &NumC) {
-    if let (Some(a), Some(b)) = (c.min, c.max) {
-        if a > b {
-            *iv = (1, 0);
-            return;
-        }
+    if let (Some(a), Some(b)) = (c.min, c.max)
+        && a > b
+    {
+        *iv = (1, 0);
+        return;
     }
     let (lo, hi) = c.bounds();
     let lo = lo.ceil().max(iv.0 as f64);
@@ -385,11 +386,11 @@ fn narrow_u32(iv: &mut (u32, u32), c: &NumC) {
 }
 
 fn narrow_f64(iv: &mut (f64, f64), c: &NumC) {
-    if let (Some(a), Some(b)) = (c.min, c.max) {
-        if a > b {
-            *iv = (1.0, 0.0);
-            return;
-        }
+    if let (Some(a), Some(b)) = (c.min, c.max)
+        && a > b
+    {
+        *iv = (1.0, 0.0);
+        return;
     }
     let (lo, hi) = c.bounds();
     *iv = (iv.0.max(lo), iv.1.min(hi));
@@ -748,7 +749,9 @@ impl VideoRegion {
         }
         cands.extend(self.witness());
         let native_ar = nw / nh;
-        let mut best: Option<((f64, f64, f64), (u32, u32))> = None;
+        // (distance, shape difference from native, minus area), size.
+        type Scored = ((f64, f64, f64), (u32, u32));
+        let mut best: Option<Scored> = None;
         for (w, h) in cands {
             if w == 0 || h == 0 || !self.ratio_ok(w, h) {
                 continue;

@@ -1,6 +1,7 @@
 //! SelectSettings: table-driven cases (spec-notes §4.2, §5.7 and the examples), and a
 //! randomized comparison with a brute-force reference that enumerates every settings
 //! dictionary exactly as the spec's text describes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
 
 use mediacapture_core::capabilities::{track_capabilities, track_settings};
 use mediacapture_core::{

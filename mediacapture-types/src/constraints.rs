@@ -258,8 +258,8 @@ impl MediaTrackConstraints {
 pub enum BoolOrConstraints {
     /// `true` requests a track with no constraints; `false` requests none.
     Bool(bool),
-    /// Requests a track with these constraints.
-    Constraints(MediaTrackConstraints),
+    /// Requests a track with these constraints (boxed: the dictionary is large).
+    Constraints(Box<MediaTrackConstraints>),
 }
 
 // Hand-written rather than derived: `untagged` and `flatten` lose the path of a bad member, and
@@ -326,7 +326,7 @@ impl<'de> Deserialize<'de> for BoolOrConstraints {
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
                 ConstraintsVisitor
                     .visit_map(map)
-                    .map(BoolOrConstraints::Constraints)
+                    .map(|c| BoolOrConstraints::Constraints(Box::new(c)))
             }
         }
         d.deserialize_any(V)
@@ -350,7 +350,7 @@ impl BoolOrConstraints {
         match self {
             BoolOrConstraints::Bool(false) => None,
             BoolOrConstraints::Bool(true) => Some(MediaTrackConstraints::default()),
-            BoolOrConstraints::Constraints(c) => Some(c.clone()),
+            BoolOrConstraints::Constraints(c) => Some((**c).clone()),
         }
     }
 }
@@ -363,13 +363,13 @@ impl From<bool> for BoolOrConstraints {
 
 impl From<MediaTrackConstraints> for BoolOrConstraints {
     fn from(c: MediaTrackConstraints) -> Self {
-        BoolOrConstraints::Constraints(c)
+        BoolOrConstraints::Constraints(Box::new(c))
     }
 }
 
 impl From<MediaTrackConstraintSet> for BoolOrConstraints {
     fn from(c: MediaTrackConstraintSet) -> Self {
-        BoolOrConstraints::Constraints(c.into())
+        BoolOrConstraints::Constraints(Box::new(c.into()))
     }
 }
 
@@ -553,8 +553,9 @@ mod tests {
 
     #[test]
     fn non_finite_doubles_are_type_errors() {
-        let mut c = MediaTrackConstraints::default();
-        c.frame_rate = Some(Constrain::min(f64::NAN));
+        let c = MediaTrackConstraints::from(
+            MediaTrackConstraintSet::default().frame_rate(Constrain::min(f64::NAN)),
+        );
         assert_eq!(c.validate().unwrap_err().name(), "TypeError");
     }
 }

@@ -219,15 +219,15 @@ impl Context {
                     src.muted = muted;
                     // "Set a track's muted state": only a change fires an event.
                     for t in tracks {
-                        if let Some(slot) = st.tracks.get_mut(&t) {
-                            if slot.muted != muted {
-                                slot.muted = muted;
-                                slot.events.emit(if muted {
-                                    TrackEvent::Mute
-                                } else {
-                                    TrackEvent::Unmute
-                                });
-                            }
+                        if let Some(slot) = st.tracks.get_mut(&t)
+                            && slot.muted != muted
+                        {
+                            slot.muted = muted;
+                            slot.events.emit(if muted {
+                                TrackEvent::Mute
+                            } else {
+                                TrackEvent::Unmute
+                            });
                         }
                     }
                     None

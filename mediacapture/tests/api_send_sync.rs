@@ -1,4 +1,5 @@
 //! Every public type that can cross threads is `Send + Sync`, and so are the futures.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
 
 use mediacapture::*;
 use static_assertions::assert_impl_all;

@@ -1,4 +1,5 @@
 //! getUserMedia: what settings each request gets (spec-notes §4.2, §5).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
 
 mod common;
 use common::*;

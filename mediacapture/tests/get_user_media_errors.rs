@@ -1,4 +1,5 @@
 //! getUserMedia: every error, with its name and constraint (spec-notes §4.1, §6).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // Tests fail by panicking.
 
 mod common;
 use common::*;

@@ -321,13 +321,13 @@ fn build(
     present("muteAtMs", !d.mute_at_ms.is_empty(), input)?;
     present("unmuteAtMs", !d.unmute_at_ms.is_empty(), input)?;
     present("failAfterMs", d.fail_after_ms.is_some(), input)?;
-    if let (Some(a), Some(r)) = (d.add_after_ms, d.remove_after_ms) {
-        if r < a {
-            return err(
-                format!("{path}.removeAfterMs"),
-                "must not be before addAfterMs",
-            );
-        }
+    if let (Some(a), Some(r)) = (d.add_after_ms, d.remove_after_ms)
+        && r < a
+    {
+        return err(
+            format!("{path}.removeAfterMs"),
+            "must not be before addAfterMs",
+        );
     }
 
     let label = d.label.unwrap_or_else(|| {
@@ -432,10 +432,10 @@ fn build(
             if let Some(v) = d.echo_cancellation {
                 check_list(path, "echoCancellation", &v)?;
                 for (j, e) in v.iter().enumerate() {
-                    if let BooleanOrDOMString::DOMString(s) = e {
-                        if let Err(e) = s.parse::<EchoCancellationModeEnum>() {
-                            return err(format!("{path}.echoCancellation[{j}]"), e.to_string());
-                        }
+                    if let BooleanOrDOMString::DOMString(s) = e
+                        && let Err(e) = s.parse::<EchoCancellationModeEnum>()
+                    {
+                        return err(format!("{path}.echoCancellation[{j}]"), e.to_string());
                     }
                 }
                 a.echo_cancellation = v;

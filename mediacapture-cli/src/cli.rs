@@ -1,0 +1,52 @@
+//! Command-line arguments.
+
+use clap::{Parser, Subcommand};
+
+/// Media Capture and Streams from the shell: list devices, and run getUserMedia /
+/// applyConstraints with the same JSON a web page passes.
+///
+/// Without real capture devices (or with --fake-devices, or MEDIACAPTURE_FAKE_DEVICES set) the
+/// fake devices are used, and stderr says so.
+#[derive(Debug, Parser)]
+#[command(name = "mediacapture", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every subcommand.
+#[derive(Debug, clap::Args)]
+pub struct DeviceArgs {
+    /// Use fake devices: a JSON configuration, or the path of a file holding one.
+    /// Example: '{"videoinput":[{"label":"Cam","modes":[{"width":640,"height":480,"frameRate":30}]}]}'
+    #[arg(long, value_name = "JSON-or-FILE")]
+    pub fake_devices: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List devices as enumerateDevices() does, with each input's capabilities.
+    Devices {
+        #[command(flatten)]
+        devices: DeviceArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run getUserMedia(CONSTRAINTS) and report the tracks or the error. Exits 0 when
+    /// getUserMedia resolves, 1 when it rejects.
+    Probe {
+        #[command(flatten)]
+        devices: DeviceArgs,
+        /// Then run applyConstraints(JSON) on the video track (the audio track when there is
+        /// no video) and report the result.
+        #[arg(long, value_name = "JSON")]
+        apply: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// MediaStreamConstraints, e.g. '{"video":{"width":{"ideal":1280}},"audio":true}'.
+        #[arg(value_name = "CONSTRAINTS_JSON")]
+        constraints: String,
+    },
+}

@@ -1,0 +1,124 @@
+//! `mediacapture`: a thin command-line consumer of the `mediacapture` crate.
+
+mod cli;
+mod human;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use mediacapture::{
+    FakeBackend, FakeDevicesConfig, MediaDevices, MediaStreamConstraints, MediaTrackConstraints,
+    block_on, platform,
+};
+
+use cli::{Cli, Command, DeviceArgs};
+
+/// Opens the devices the arguments ask for, saying on stderr when they are fake.
+fn media_devices(args: &DeviceArgs) -> Result<MediaDevices, String> {
+    if let Some(arg) = &args.fake_devices {
+        let config = FakeDevicesConfig::from_json_or_file(arg).map_err(|e| e.to_string())?;
+        eprintln!("mediacapture: using the fake devices given by --fake-devices");
+        return MediaDevices::builder()
+            .backend(FakeBackend::new(config))
+            .build()
+            .map_err(|e| e.to_string());
+    }
+    let from_env = std::env::var(platform::FAKE_DEVICES_ENV).is_ok_and(|v| !v.trim().is_empty());
+    let md = MediaDevices::new().map_err(|e| e.to_string())?;
+    if from_env {
+        eprintln!(
+            "mediacapture: using the fake devices given by {}",
+            platform::FAKE_DEVICES_ENV
+        );
+        return Ok(md);
+    }
+    if block_on(md.enumerate_devices()).is_empty() {
+        eprintln!("mediacapture: no capture devices found; using the fake devices");
+        return MediaDevices::builder()
+            .fake_default_devices()
+            .build()
+            .map_err(|e| e.to_string());
+    }
+    Ok(md)
+}
+
+fn print_json(v: &serde_json::Value) {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("mediacapture: cannot print JSON: {e}"),
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Devices { devices, json } => {
+            let md = media_devices(&devices)?;
+            let list = block_on(md.enumerate_devices());
+            if json {
+                print_json(&report::devices(&list));
+            } else {
+                print!("{}", human::devices(&list));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Probe {
+            devices,
+            apply,
+            json,
+            constraints,
+        } => {
+            let md = media_devices(&devices)?;
+            let result = MediaStreamConstraints::from_json(&constraints)
+                .and_then(|c| block_on(md.get_user_media(c)));
+            let stream = match result {
+                Ok(s) => s,
+                Err(e) => {
+                    if json {
+                        print_json(&report::rejected(&e));
+                    } else {
+                        print!("{}", human::error("getUserMedia", &e));
+                    }
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            let applied = apply.map(|a| {
+                // The video track when there is one, else the audio track.
+                let track = stream
+                    .get_video_tracks()
+                    .into_iter()
+                    .chain(stream.get_audio_tracks())
+                    .next();
+                MediaTrackConstraints::from_json(&a).and_then(|c| match track {
+                    Some(t) => block_on(t.apply_constraints(c)),
+                    None => Ok(()),
+                })
+            });
+            if json {
+                let mut v = report::resolved(&stream);
+                if let Some(r) = &applied {
+                    v["apply"] = report::apply_result(r);
+                }
+                print_json(&v);
+            } else {
+                print!("{}", human::resolved(&stream));
+                match &applied {
+                    Some(Ok(())) => println!("applyConstraints resolved"),
+                    Some(Err(e)) => print!("{}", human::error("applyConstraints", e)),
+                    None => {}
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("mediacapture: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
