@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing mediacapture needs on Debian 12, beyond the Rust toolchain.
+# Idempotent: installs only what is missing. The one place the project's system packages are listed.
+set -euo pipefail
+
+# Debian packages, one per line, with why.
+PACKAGES=(
+  build-essential   # cc and the C runtime: the Rust linker needs them
+  pkg-config        # how -sys crates find system libraries (backends, codecs)
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v cargo >/dev/null || { echo "setup: cargo not found: install the Rust toolchain (rustup) first" >&2; exit 1; }
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt >/dev/null 2>&1 || true
