@@ -820,3 +820,87 @@ fn region_selection_matches_brute_force_on_random_audio_constraints() {
         }
     }
 }
+
+#[test]
+fn boolean_and_list_properties_on_devices_that_report_them() {
+    use MediaStreamTrackKind::{Audio, Video};
+    let mut v = VideoDeviceCapabilities::new(vec![VideoMode::new(640, 480, 30.0)]);
+    v.background_blur = vec![true, false];
+    let blur = vec![dev("b", "g", DeviceCapabilities::Video(v))];
+    assert_eq!(
+        select(&blur, Video, json!({})).unwrap()["backgroundBlur"],
+        json!(false),
+        "default: off when it can be"
+    );
+    assert_eq!(
+        select(&blur, Video, json!({"backgroundBlur":true})).unwrap()["backgroundBlur"],
+        json!(true)
+    );
+    assert_eq!(
+        select(&blur, Video, json!({"backgroundBlur":{"exact":true}})).unwrap()["backgroundBlur"],
+        json!(true)
+    );
+    assert_eq!(
+        select(&blur, Video, json!({"advanced":[{"backgroundBlur":true}]})).unwrap()["backgroundBlur"],
+        json!(true)
+    );
+    let mut always = VideoDeviceCapabilities::new(vec![VideoMode::new(640, 480, 30.0)]);
+    always.background_blur = vec![true];
+    let always = vec![dev("a", "g", DeviceCapabilities::Video(always))];
+    assert_eq!(
+        select(&always, Video, json!({"backgroundBlur":{"exact":false}})),
+        Err("backgroundBlur".into())
+    );
+    assert_eq!(
+        select(&always, Video, json!({"backgroundBlur":false})).unwrap()["backgroundBlur"],
+        json!(true)
+    );
+    let caps = serde_json::to_value(track_capabilities(&always[0].caps, "a", "g")).unwrap();
+    assert_eq!(caps["backgroundBlur"], json!([true]));
+
+    let mut a = AudioDeviceCapabilities::default();
+    a.sample_sizes = vec![16, 24];
+    a.latencies = vec![0.02, 0.005];
+    let m = vec![dev("m", "g", DeviceCapabilities::Audio(a))];
+    let s = select(&m, Audio, json!({})).unwrap();
+    assert_eq!(
+        (s["sampleSize"].clone(), s["latency"].clone()),
+        (json!(16), json!(0.02)),
+        "native values first"
+    );
+    assert_eq!(
+        select(&m, Audio, json!({"sampleSize":24})).unwrap()["sampleSize"],
+        json!(24)
+    );
+    assert_eq!(
+        select(&m, Audio, json!({"sampleSize":{"min":20}})).unwrap()["sampleSize"],
+        json!(24)
+    );
+    assert_eq!(
+        select(&m, Audio, json!({"latency":{"max":0.01}})).unwrap()["latency"],
+        json!(0.005)
+    );
+    // An ideal of 0 is distance 1 from every value (spec step 7): a tie, so the native value.
+    assert_eq!(
+        select(&m, Audio, json!({"latency":0})).unwrap()["latency"],
+        json!(0.02)
+    );
+    assert_eq!(
+        select(&m, Audio, json!({"latency":0.001})).unwrap()["latency"],
+        json!(0.005)
+    );
+    assert_eq!(
+        select(
+            &m,
+            Audio,
+            json!({"advanced":[{"sampleSize":24},{"latency":0.02}]})
+        )
+        .unwrap()["latency"],
+        json!(0.02)
+    );
+    assert_eq!(
+        select(&m, Audio, json!({"advanced":[{"sampleSize":32}]})).unwrap()["sampleSize"],
+        json!(16),
+        "impossible advanced set skipped"
+    );
+}

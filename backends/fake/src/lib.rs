@@ -74,6 +74,22 @@ struct State {
     opens: HashMap<String, usize>,
 }
 
+impl State {
+    /// Forgets every open handle of a device and returns their sinks, to be told it ended.
+    fn take_open(&mut self, kind: MediaDeviceKind, hardware_id: &str) -> Vec<DeviceEventSink> {
+        let ids: Vec<u64> = self
+            .open
+            .iter()
+            .filter(|(_, o)| o.kind == kind && o.hardware_id == hardware_id)
+            .map(|(k, _)| *k)
+            .collect();
+        ids.into_iter()
+            .filter_map(|k| self.open.remove(&k))
+            .map(|o| o.sink)
+            .collect()
+    }
+}
+
 /// A poisoned lock only means another thread panicked while holding it; the state is still
 /// consistent for our purposes (every update is a single assignment), so keep going.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -201,19 +217,7 @@ impl FakeBackend {
 
     /// Makes every open handle of a device end with a failure.
     pub fn fail_device(&self, kind: MediaDeviceKind, hardware_id: &str, message: &str) {
-        let sinks = {
-            let mut st = lock(&self.inner.state);
-            let ids: Vec<u64> = st
-                .open
-                .iter()
-                .filter(|(_, o)| o.kind == kind && o.hardware_id == hardware_id)
-                .map(|(k, _)| *k)
-                .collect();
-            ids.into_iter()
-                .filter_map(|k| st.open.remove(&k))
-                .map(|o| o.sink)
-                .collect::<Vec<_>>()
-        };
+        let sinks = lock(&self.inner.state).take_open(kind, hardware_id);
         for s in sinks {
             s(DeviceEvent::Ended(EndReason::Failure(message.to_owned())));
         }
@@ -263,17 +267,7 @@ impl FakeBackend {
             }
             let mut sinks = Vec::new();
             if changed && !present {
-                let ids: Vec<u64> = st
-                    .open
-                    .iter()
-                    .filter(|(_, o)| o.kind == kind && o.hardware_id == hardware_id)
-                    .map(|(k, _)| *k)
-                    .collect();
-                sinks = ids
-                    .into_iter()
-                    .filter_map(|k| st.open.remove(&k))
-                    .map(|o| o.sink)
-                    .collect();
+                sinks = st.take_open(kind, hardware_id);
             }
             (changed, sinks)
         };
