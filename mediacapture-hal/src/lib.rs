@@ -23,6 +23,9 @@ use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::sync::{Arc, Weak};
 
+pub mod frame;
+
+pub use frame::{AudioData, MediaFrame, MediaSink, VideoFrame, VideoPixelFormat};
 pub use mediacapture_types::MediaDeviceKind;
 pub use mediacapture_types::device::{
     AudioConfig, AudioDeviceCapabilities, DeviceCapabilities, NativeConfig,
@@ -105,7 +108,8 @@ pub trait HotplugObserver: Send + Sync {
 
 /// A device opened by a backend. Dropping it stops the device.
 pub trait DeviceHandle: Send {
-    /// Switches the device to another native configuration.
+    /// Switches the device to another native configuration; frames after it returns are in the
+    /// new configuration.
     ///
     /// # Errors
     /// A [`BackendError`] when the device cannot switch; it keeps its old configuration.
@@ -126,7 +130,8 @@ pub trait Backend: Send + Sync {
     /// A [`BackendError`] when the backend cannot list devices now (its daemon is gone, say).
     fn enumerate(&self) -> Result<Vec<DeviceDescriptor>, BackendError>;
 
-    /// Opens the device `hardware_id` in `config`; `events` receives what happens to it.
+    /// Opens the device `hardware_id` in `config`; `events` receives what happens to it and
+    /// `media` its frames, in `config`'s format, on the backend's own thread.
     ///
     /// # Errors
     /// [`BackendErrorKind::DeviceBusy`] when another program holds it,
@@ -137,6 +142,7 @@ pub trait Backend: Send + Sync {
         hardware_id: &str,
         config: &NativeConfig,
         events: DeviceEventSink,
+        media: MediaSink,
     ) -> Result<Box<dyn DeviceHandle>, BackendError>;
 
     /// Registers an observer of device-list changes; it is dropped when the `Weak` dies.

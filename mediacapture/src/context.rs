@@ -16,6 +16,7 @@ use mediacapture_hal::{
 };
 
 use crate::api::events::{EventBus, TrackEvent, lock};
+use crate::media::{SourceMedia, Target, TrackPipe};
 use crate::{
     MediaStreamTrackKind, MediaStreamTrackState, MediaTrackConstraints, MediaTrackSettings,
 };
@@ -45,6 +46,8 @@ pub(crate) struct SourceState {
     pub handle: Option<Box<dyn DeviceHandle>>,
     /// The live tracks attached, in creation order.
     pub tracks: Vec<u64>,
+    /// Where the backend delivers frames (shared with the backend's media sink).
+    pub media: Arc<SourceMedia>,
 }
 
 /// The internal slots of one track.
@@ -66,6 +69,32 @@ pub(crate) struct TrackSlot {
     /// `[[Settings]]`.
     pub settings: MediaTrackSettings,
     pub events: Arc<EventBus<TrackEvent>>,
+    /// The track's share of the media path.
+    pub pipe: Arc<TrackPipe>,
+}
+
+/// What a track with these settings wants from its source's frames.
+pub(crate) fn target_of(selected: &SelectedSettings) -> Target {
+    match selected {
+        SelectedSettings::Video {
+            width,
+            height,
+            frame_rate,
+            ..
+        } => Target::Video {
+            width: *width,
+            height: *height,
+            frame_rate: *frame_rate,
+        },
+        _ => Target::Audio,
+    }
+}
+
+impl TrackSlot {
+    /// Attaches this (live) track's pipe to `source`'s media path.
+    pub fn attach_to(&self, source: &SourceState) {
+        source.media.attach(Arc::clone(&self.pipe));
+    }
 }
 
 #[derive(Default)]
@@ -94,9 +123,12 @@ impl CtxState {
             slot.events.emit(TrackEvent::Ended);
         }
         slot.events.close();
+        slot.pipe.end();
+        let pipe = Arc::clone(&slot.pipe);
         let source = slot.source.take()?;
         let src = self.sources.get_mut(&source)?;
         src.tracks.retain(|t| *t != key);
+        src.media.detach(&pipe);
         if src.tracks.is_empty() {
             // The source stops with its last track.
             return self.sources.remove(&source).and_then(|s| s.handle);
@@ -219,6 +251,9 @@ impl Context {
                     src.muted = muted;
                     // "Set a track's muted state": only a change fires an event.
                     for t in tracks {
+                        if let Some(slot) = st.tracks.get_mut(&t) {
+                            slot.pipe.set_muted(muted);
+                        }
                         if let Some(slot) = st.tracks.get_mut(&t)
                             && slot.muted != muted
                         {

@@ -43,6 +43,7 @@
 mod api;
 mod block_on;
 mod context;
+mod media;
 pub mod permissions;
 pub mod platform;
 
@@ -54,7 +55,13 @@ pub use api::media_device_info::MediaDeviceInfo;
 pub use api::media_devices::{MediaDevices, MediaDevicesBuilder};
 pub use api::media_stream::MediaStream;
 pub use api::media_stream_track::MediaStreamTrack;
+pub use api::media_stream_track_processor::MediaStreamTrackProcessor;
 pub use block_on::block_on;
+pub use media::MediaStreamTrackStats;
+pub use mediacapture_hal::frame::{
+    AudioData, AudioSampleFormat, AudioSamples, MediaFrame, PlaneLayout, Rect, VideoColorSpace,
+    VideoFrame, VideoPixelFormat,
+};
 pub use permissions::{PermissionName, PermissionPolicy, PermissionRequest, PermissionState};
 
 pub use mediacapture_backend_fake::{self as fake, FakeBackend, FakeDevicesConfig};

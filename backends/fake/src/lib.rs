@@ -18,18 +18,23 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod config;
+pub mod pattern;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub use config::{FakeConfigError, FakeDevicesConfig};
 use config::{FakeDeviceSpec, Script};
 use mediacapture_hal::{
-    Backend, BackendError, BackendErrorKind, DeviceCapabilities, DeviceDescriptor, DeviceEvent,
-    DeviceEventSink, DeviceHandle, EndReason, HotplugObserver, MediaDeviceKind, NativeConfig,
+    AudioData, Backend, BackendError, BackendErrorKind, DeviceCapabilities, DeviceDescriptor,
+    DeviceEvent, DeviceEventSink, DeviceHandle, EndReason, HotplugObserver, MediaDeviceKind,
+    MediaFrame, MediaSink, NativeConfig, VideoFrame, VideoPixelFormat,
 };
+use pattern::{Pattern, tone_sample};
 
 /// The name of this backend, part of every fake `deviceId`.
 pub const BACKEND_NAME: &str = "fake";
@@ -63,7 +68,14 @@ struct OpenDevice {
     hardware_id: String,
     kind: MediaDeviceKind,
     sink: DeviceEventSink,
-    muted: bool,
+    shared: Arc<HandleShared>,
+}
+
+/// What an open handle's capture thread shares with the backend.
+struct HandleShared {
+    running: AtomicBool,
+    muted: AtomicBool,
+    config: Mutex<NativeConfig>,
 }
 
 #[derive(Default)]
@@ -85,7 +97,10 @@ impl State {
             .collect();
         ids.into_iter()
             .filter_map(|k| self.open.remove(&k))
-            .map(|o| o.sink)
+            .map(|o| {
+                o.shared.running.store(false, Ordering::SeqCst);
+                o.sink
+            })
             .collect()
     }
 }
@@ -99,7 +114,6 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 #[derive(Clone, Debug)]
 enum Action {
     Present(String, MediaDeviceKind, bool),
-    Started(u64),
     Mute(u64, bool),
     Fail(u64),
 }
@@ -199,11 +213,9 @@ impl FakeBackend {
             let mut st = lock(&self.inner.state);
             st.open
                 .values_mut()
-                .filter(|o| o.kind == kind && o.hardware_id == hardware_id && o.muted != muted)
-                .map(|o| {
-                    o.muted = muted;
-                    o.sink.clone()
-                })
+                .filter(|o| o.kind == kind && o.hardware_id == hardware_id)
+                .filter(|o| o.shared.muted.swap(muted, Ordering::SeqCst) != muted)
+                .map(|o| o.sink.clone())
                 .collect::<Vec<_>>()
         };
         for s in sinks {
@@ -323,19 +335,13 @@ impl FakeBackend {
             Action::Present(id, kind, present) => {
                 self.set_present(kind, &id, present);
             }
-            Action::Started(h) => {
-                let sink = lock(&self.inner.state).open.get(&h).map(|o| o.sink.clone());
-                if let Some(s) = sink {
-                    s(DeviceEvent::Started);
-                }
-            }
             Action::Mute(h, muted) => {
                 let sink = {
                     let mut st = lock(&self.inner.state);
-                    st.open.get_mut(&h).filter(|o| o.muted != muted).map(|o| {
-                        o.muted = muted;
-                        o.sink.clone()
-                    })
+                    st.open
+                        .get_mut(&h)
+                        .filter(|o| o.shared.muted.swap(muted, Ordering::SeqCst) != muted)
+                        .map(|o| o.sink.clone())
                 };
                 if let Some(s) = sink {
                     s(if muted {
@@ -346,7 +352,10 @@ impl FakeBackend {
                 }
             }
             Action::Fail(h) => {
-                let sink = lock(&self.inner.state).open.remove(&h).map(|o| o.sink);
+                let sink = lock(&self.inner.state).open.remove(&h).map(|o| {
+                    o.shared.running.store(false, Ordering::SeqCst);
+                    o.sink
+                });
                 if let Some(s) = sink {
                     s(DeviceEvent::Ended(EndReason::Failure(
                         "scripted failure (failAfterMs)".into(),
@@ -389,7 +398,8 @@ fn run_scheduler(sched: &Scheduler, weak: &Weak<Inner>) {
 struct FakeHandle {
     backend: Weak<Inner>,
     id: u64,
-    stopped: bool,
+    shared: Arc<HandleShared>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl DeviceHandle for FakeHandle {
@@ -405,7 +415,10 @@ impl DeviceHandle for FakeHandle {
             d.spec.descriptor.kind == open.kind && d.spec.descriptor.hardware_id == open.hardware_id
         });
         match dev {
-            Some(d) if supports(&d.spec.descriptor.capabilities, config) => Ok(()),
+            Some(d) if supports(&d.spec.descriptor.capabilities, config) => {
+                *lock(&self.shared.config) = config.clone();
+                Ok(())
+            }
             Some(_) => Err(BackendError::new(
                 BackendErrorKind::Unsupported,
                 "the fake device has no such mode",
@@ -418,11 +431,103 @@ impl DeviceHandle for FakeHandle {
     }
 
     fn stop(&mut self) {
-        if std::mem::replace(&mut self.stopped, true) {
-            return;
-        }
+        self.shared.running.store(false, Ordering::SeqCst);
         if let Some(inner) = self.backend.upgrade() {
             lock(&inner.state).open.remove(&self.id);
+        }
+        if let Some(t) = self.thread.take() {
+            // After stop() returns no frame or event comes, unless stop() runs on the capture
+            // thread itself (from inside a sink), which then ends after the current frame.
+            if t.thread().id() != std::thread::current().id() {
+                t.thread().unpark();
+                let _ = t.join();
+            }
+        }
+    }
+}
+
+/// Microseconds a fake microphone chunk lasts.
+const AUDIO_CHUNK_US: i64 = 10_000;
+
+/// The capture thread of one open fake device: frames at the configured rate, paced by the
+/// monotonic clock, until the handle stops or the device ends. A muted device keeps time but
+/// delivers nothing. `Started` follows the first frame delivered.
+fn capture(shared: Arc<HandleShared>, events: DeviceEventSink, media: MediaSink) {
+    let start = Instant::now();
+    let mut started = false;
+    let mut current: Option<NativeConfig> = None;
+    let mut pattern: Option<Pattern> = None;
+    let (mut base_us, mut index, mut frame_no, mut sample_no) = (0i64, 0u64, 0u64, 0u64);
+    while shared.running.load(Ordering::SeqCst) {
+        let config = lock(&shared.config).clone();
+        if current.as_ref() != Some(&config) {
+            // A new configuration starts now; timestamps stay continuous.
+            base_us = start.elapsed().as_micros() as i64;
+            index = 0;
+            pattern = match &config {
+                NativeConfig::Video(m) => Some(Pattern::new(m.width, m.height)),
+                _ => None,
+            };
+            current = Some(config.clone());
+        }
+        let (ts, duration) = match &config {
+            NativeConfig::Video(m) => {
+                let period = 1e6 / m.frame_rate;
+                (base_us + (index as f64 * period) as i64, period as i64)
+            }
+            _ => (base_us + index as i64 * AUDIO_CHUNK_US, AUDIO_CHUNK_US),
+        };
+        let due = start + Duration::from_micros(ts.max(0) as u64);
+        loop {
+            let now = Instant::now();
+            if now >= due || !shared.running.load(Ordering::SeqCst) {
+                break;
+            }
+            std::thread::park_timeout(due - now);
+        }
+        if !shared.running.load(Ordering::SeqCst) {
+            return;
+        }
+        index += 1;
+        let frame = match (&config, &pattern) {
+            (NativeConfig::Video(m), Some(p)) => {
+                frame_no += 1;
+                VideoFrame::new(
+                    VideoPixelFormat::I420,
+                    m.width,
+                    m.height,
+                    ts,
+                    p.render(frame_no - 1, ts),
+                )
+                .map(|f| MediaFrame::Video(f.with_duration(Some(duration))))
+            }
+            (NativeConfig::Audio(c), _) => {
+                let n = (c.sample_rate as u64 * AUDIO_CHUNK_US as u64 / 1_000_000).max(1);
+                let ch = c.channel_count.max(1) as usize;
+                let mut samples = Vec::with_capacity(n as usize * ch);
+                for i in 0..n {
+                    let v = tone_sample(sample_no + i, c.sample_rate);
+                    samples.extend(std::iter::repeat_n(v, ch));
+                }
+                sample_no += n;
+                AudioData::new_f32(c.sample_rate, ch as u32, ts, samples).map(MediaFrame::Audio)
+            }
+            _ => continue,
+        };
+        if shared.muted.load(Ordering::SeqCst) {
+            continue;
+        }
+        match frame {
+            Ok(f) => media(f),
+            Err(e) => {
+                log::error!("fake device: {e}");
+                events(DeviceEvent::Ended(EndReason::Failure(e.to_string())));
+                return;
+            }
+        }
+        if !started {
+            started = true;
+            events(DeviceEvent::Started);
         }
     }
 }
@@ -463,7 +568,13 @@ impl Backend for FakeBackend {
         hardware_id: &str,
         config: &NativeConfig,
         events: DeviceEventSink,
+        media: MediaSink,
     ) -> Result<Box<dyn DeviceHandle>, BackendError> {
+        let shared = Arc::new(HandleShared {
+            running: AtomicBool::new(true),
+            muted: AtomicBool::new(false),
+            config: Mutex::new(config.clone()),
+        });
         let (id, script) = {
             let mut st = lock(&self.inner.state);
             let dev = st
@@ -491,26 +602,37 @@ impl Backend for FakeBackend {
             let (kind, script) = (dev.spec.descriptor.kind, dev.spec.script.clone());
             st.next_handle += 1;
             let id = st.next_handle;
-            st.open.insert(
-                id,
-                OpenDevice {
-                    hardware_id: hardware_id.to_owned(),
-                    kind,
-                    sink: events,
-                    muted: false,
-                },
-            );
+            let open = OpenDevice {
+                hardware_id: hardware_id.to_owned(),
+                kind,
+                sink: events.clone(),
+                shared: shared.clone(),
+            };
+            st.open.insert(id, open);
             *st.opens.entry(hardware_id.to_owned()).or_default() += 1;
             (id, script)
         };
-        // Events come from the scheduler thread, never from inside open().
-        let now = Instant::now();
-        self.schedule(now, Action::Started(id));
-        apply_open_script(self, id, &script, now);
+        let thread_shared = shared.clone();
+        let spawned = std::thread::Builder::new()
+            .name("mediacapture-fake-capture".into())
+            .spawn(move || capture(thread_shared, events, media));
+        let thread = match spawned {
+            Ok(t) => t,
+            Err(e) => {
+                lock(&self.inner.state).open.remove(&id);
+                return Err(BackendError::new(
+                    BackendErrorKind::Other,
+                    "cannot start the fake capture thread",
+                )
+                .with_source(e));
+            }
+        };
+        apply_open_script(self, id, &script, Instant::now());
         Ok(Box::new(FakeHandle {
             backend: Arc::downgrade(&self.inner),
             id,
-            stopped: false,
+            shared,
+            thread: Some(thread),
         }))
     }
 
@@ -534,8 +656,19 @@ fn apply_open_script(b: &FakeBackend, id: u64, script: &Script, now: Instant) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mediacapture_hal::VideoMode;
+    use mediacapture_hal::{AudioData, VideoFrame, VideoMode};
     use std::sync::mpsc;
+
+    fn media() -> (MediaSink, mpsc::Receiver<MediaFrame>) {
+        let (tx, rx) = mpsc::channel();
+        let tx = Mutex::new(tx);
+        (
+            Arc::new(move |f| {
+                let _ = lock(&tx).send(f);
+            }),
+            rx,
+        )
+    }
 
     fn sink() -> (DeviceEventSink, mpsc::Receiver<DeviceEvent>) {
         let (tx, rx) = mpsc::channel();
@@ -561,7 +694,12 @@ mod tests {
         );
         let (s, rx) = sink();
         let _h = b
-            .open("c", &NativeConfig::Video(VideoMode::new(64, 48, 30.0)), s)
+            .open(
+                "c",
+                &NativeConfig::Video(VideoMode::new(64, 48, 30.0)),
+                s,
+                media().0,
+            )
             .unwrap();
         let got: Vec<DeviceEvent> = (0..4).map(|_| rx.recv_timeout(WAIT).unwrap()).collect();
         assert_eq!(
@@ -577,6 +715,101 @@ mod tests {
     }
 
     #[test]
+    fn frames_are_paced_decodable_and_stop_with_the_handle() {
+        let b = FakeBackend::new(
+            FakeDevicesConfig::from_json(
+                r#"{"videoinput":[{"id":"c","modes":[{"width":320,"height":240,"frameRate":50}]}],
+                "audioinput":[{"id":"m","sampleRate":44100,"channelCount":2}]}"#,
+            )
+            .unwrap(),
+        );
+        let (s, ev) = sink();
+        let (m, frames) = media();
+        let mut h = b
+            .open(
+                "c",
+                &NativeConfig::Video(VideoMode::new(320, 240, 50.0)),
+                s,
+                m,
+            )
+            .unwrap();
+        let got: Vec<VideoFrame> = (0..10)
+            .map(|_| {
+                frames
+                    .recv_timeout(WAIT)
+                    .unwrap()
+                    .as_video()
+                    .unwrap()
+                    .clone()
+            })
+            .collect();
+        assert_eq!(ev.recv_timeout(WAIT).unwrap(), DeviceEvent::Started);
+        for (i, f) in got.iter().enumerate() {
+            assert_eq!(
+                (f.coded_width(), f.coded_height(), f.format()),
+                (320, 240, VideoPixelFormat::I420)
+            );
+            assert_eq!(
+                f.timestamp(),
+                i as i64 * 20_000,
+                "timestamps follow the frame rate"
+            );
+            assert_eq!(f.duration(), Some(20_000));
+            let y = f.plane(0).unwrap();
+            assert_eq!(
+                pattern::decode_frame_number(y, 320, 240, (320, 240)),
+                Some(i as u32)
+            );
+        }
+        b.set_muted(MediaDeviceKind::VideoInput, "c", true);
+        assert_eq!(ev.recv_timeout(WAIT).unwrap(), DeviceEvent::Muted);
+        while frames.recv_timeout(Duration::from_millis(60)).is_ok() {}
+        assert!(
+            frames.recv_timeout(Duration::from_millis(100)).is_err(),
+            "a muted device delivers nothing"
+        );
+        b.set_muted(MediaDeviceKind::VideoInput, "c", false);
+        let f = frames.recv_timeout(WAIT).unwrap();
+        assert!(
+            f.timestamp() > got[9].timestamp() + 100_000,
+            "time went on while muted"
+        );
+        h.stop();
+        while frames.try_recv().is_ok() {}
+        assert!(
+            frames.recv_timeout(Duration::from_millis(100)).is_err(),
+            "nothing after stop()"
+        );
+
+        let (s, _ev) = sink();
+        let (m, chunks) = media();
+        let cfg = NativeConfig::Audio(mediacapture_hal::AudioConfig::new(44100, 2));
+        let _h = b.open("m", &cfg, s, m).unwrap();
+        let a: Vec<AudioData> = (0..3)
+            .map(|_| {
+                chunks
+                    .recv_timeout(WAIT)
+                    .unwrap()
+                    .as_audio()
+                    .unwrap()
+                    .clone()
+            })
+            .collect();
+        assert_eq!(
+            (
+                a[0].sample_rate(),
+                a[0].number_of_channels(),
+                a[0].number_of_frames()
+            ),
+            (44100, 2, 441)
+        );
+        assert_eq!((a[1].timestamp(), a[2].timestamp()), (10_000, 20_000));
+        let s0 = a[1].to_f32();
+        assert_eq!(s0[0], s0[1], "the same signal on every channel");
+        assert_eq!(s0[0], pattern::tone_sample(441, 44100));
+    }
+
+    #[test]
     fn open_errors_and_unsupported_modes() {
         let b = FakeBackend::new(
             FakeDevicesConfig::from_json(r#"{"audioinput":[{"id":"m","openError":"busy"}]}"#)
@@ -585,18 +818,22 @@ mod tests {
         let (s, _rx) = sink();
         let cfg = NativeConfig::Audio(mediacapture_hal::AudioConfig::new(48000, 1));
         assert_eq!(
-            b.open("m", &cfg, s.clone()).err().map(|e| e.kind),
+            b.open("m", &cfg, s.clone(), media().0)
+                .err()
+                .map(|e| e.kind),
             Some(BackendErrorKind::DeviceBusy)
         );
         b.set_open_error(MediaDeviceKind::AudioInput, "m", None);
-        assert!(b.open("m", &cfg, s.clone()).is_ok());
+        assert!(b.open("m", &cfg, s.clone(), media().0).is_ok());
         let bad = NativeConfig::Audio(mediacapture_hal::AudioConfig::new(12345, 1));
         assert_eq!(
-            b.open("m", &bad, s.clone()).err().map(|e| e.kind),
+            b.open("m", &bad, s.clone(), media().0)
+                .err()
+                .map(|e| e.kind),
             Some(BackendErrorKind::Unsupported)
         );
         assert_eq!(
-            b.open("nope", &cfg, s).err().map(|e| e.kind),
+            b.open("nope", &cfg, s, media().0).err().map(|e| e.kind),
             Some(BackendErrorKind::DeviceGone)
         );
     }
@@ -619,6 +856,7 @@ mod tests {
                 "fake-camera-0",
                 &NativeConfig::Video(VideoMode::new(640, 480, 30.0)),
                 s,
+                media().0,
             )
             .unwrap();
         assert_eq!(ev.recv_timeout(WAIT).unwrap(), DeviceEvent::Started);

@@ -135,6 +135,7 @@ pub struct DeviceChangeEvent {
 struct Queue<E> {
     items: VecDeque<E>,
     capacity: usize,
+    received: u64,
     dropped: u64,
     closed: bool,
     waker: Option<Waker>,
@@ -239,6 +240,11 @@ impl<E> EventSubscription<E> {
         lock(&self.shared.queue).dropped
     }
 
+    /// How many events reached this subscription (read, queued or dropped).
+    pub fn received(&self) -> u64 {
+        lock(&self.shared.queue).received
+    }
+
     /// How many events this subscription queues at most.
     pub fn capacity(&self) -> usize {
         lock(&self.shared.queue).capacity
@@ -299,6 +305,7 @@ impl<E: Clone> EventBus<E> {
             queue: Mutex::new(Queue {
                 items: VecDeque::new(),
                 capacity,
+                received: 0,
                 dropped: 0,
                 closed: st.closed,
                 waker: None,
@@ -331,6 +338,7 @@ impl<E: Clone> EventBus<E> {
                     q.dropped += 1;
                 }
                 q.items.push_back(event.clone());
+                q.received += 1;
                 q.waker.take()
             };
             s.cond.notify_all();

@@ -8,13 +8,14 @@ use mediacapture_core::capabilities::{track_capabilities, track_settings};
 use mediacapture_core::{
     DeviceOffer, FailedConstraint, Selection, disallowed_required_constraint, ids, select_settings,
 };
-use mediacapture_hal::{Backend, BackendErrorKind, HotplugObserver, NativeConfig};
+use mediacapture_hal::{Backend, BackendErrorKind, HotplugObserver, MediaSink, NativeConfig};
 
 use crate::api::events::{
     DEFAULT_EVENT_CAPACITY, DeviceChangeEvent, EventBus, EventSubscription, lock,
 };
 use crate::api::media_stream_track::defaults_for_hint;
-use crate::context::{Context, DeviceRecord, SourceState, TrackSlot};
+use crate::context::{Context, DeviceRecord, SourceState, TrackSlot, target_of};
+use crate::media::{SourceMedia, TrackPipe};
 use crate::permissions::{
     PermissionName, PermissionPolicy, PermissionRequest, PermissionState, PromptCallback,
 };
@@ -799,14 +800,17 @@ impl MediaDevices {
                 selected: selection.settings.clone(),
                 settings: settings.clone(),
                 events: Arc::clone(&events),
+                pipe: TrackPipe::new(target_of(&selection.settings), muted, true),
             };
             // Step 11.5 (sharing): attach a new track to the running source.
             if let Some((source, _)) = shared {
                 let mut st = ctx.lock();
                 if let Some(src) = st.sources.get(&source) {
                     let muted = src.muted;
+                    let new = slot(source, muted);
+                    new.attach_to(src);
                     let key = st.key();
-                    st.tracks.insert(key, slot(source, muted));
+                    st.tracks.insert(key, new);
                     if let Some(src) = st.sources.get_mut(&source) {
                         src.tracks.push(key);
                     }
@@ -824,28 +828,34 @@ impl MediaDevices {
             // Step 11.2-11.5: start the device. The source and its first track exist before
             // the backend is called, so that no early event is lost.
             let native = selection.native_config();
+            let media = SourceMedia::new();
             let (source, key) = {
                 let mut st = ctx.lock();
                 let source = st.key();
                 let key = st.key();
-                st.sources.insert(
-                    source,
-                    SourceState {
-                        device: Arc::clone(&device),
-                        native: native.clone(),
-                        muted: false,
-                        started: false,
-                        handle: None,
-                        tracks: vec![key],
-                    },
-                );
-                st.tracks.insert(key, slot(source, false));
+                let src = SourceState {
+                    device: Arc::clone(&device),
+                    native: native.clone(),
+                    muted: false,
+                    started: false,
+                    handle: None,
+                    tracks: vec![key],
+                    media: Arc::clone(&media),
+                };
+                let first = slot(source, false);
+                first.attach_to(&src);
+                st.sources.insert(source, src);
+                st.tracks.insert(key, first);
                 (source, key)
             };
-            match device
-                .backend
-                .open(&device.descriptor.hardware_id, &native, ctx.sink(source))
-            {
+            // Frames go straight to the source's media path, never through the context.
+            let sink: MediaSink = Arc::new(move |frame| media.deliver(frame));
+            match device.backend.open(
+                &device.descriptor.hardware_id,
+                &native,
+                ctx.sink(source),
+                sink,
+            ) {
                 Ok(handle) => {
                     let mut st = ctx.lock();
                     match st.sources.get_mut(&source) {

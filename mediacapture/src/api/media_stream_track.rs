@@ -7,7 +7,8 @@ use mediacapture_core::capabilities::{track_capabilities, track_settings};
 use mediacapture_core::{DeviceOffer, SelectionDefaults, select_settings};
 
 use crate::api::events::{DEFAULT_EVENT_CAPACITY, EventBus, EventSubscription, TrackEvent};
-use crate::context::{Context, TrackSlot};
+use crate::context::{Context, TrackSlot, target_of};
+use crate::media::{MediaStreamTrackStats, TrackPipe};
 use crate::{
     MediaStreamError, MediaStreamTrackKind, MediaStreamTrackState, MediaTrackCapabilities,
     MediaTrackConstraints, MediaTrackSettings,
@@ -116,7 +117,10 @@ impl MediaStreamTrack {
 
     /// Sets `enabled`. Fires no event; allowed on an ended track (no effect).
     pub fn set_enabled(&self, enabled: bool) {
-        self.with_mut(|s| s.enabled = enabled);
+        self.with_mut(|s| {
+            s.enabled = enabled;
+            s.pipe.set_enabled(enabled);
+        });
     }
 
     /// Whether the source cannot deliver media for now. Only the source changes it.
@@ -318,6 +322,7 @@ impl MediaStreamTrack {
             &device.group_id,
         );
         if let Some(slot) = st.tracks.get_mut(&self.inner.key) {
+            slot.pipe.set_target(target_of(&selection.settings));
             slot.constraints = constraints;
             slot.selected = selection.settings;
             slot.settings = settings;
@@ -329,6 +334,17 @@ impl MediaStreamTrack {
     /// when the track ends. See [`EventSubscription`] for order, bounds and slow subscribers.
     pub fn events(&self) -> EventSubscription<TrackEvent> {
         self.inner.events.subscribe(DEFAULT_EVENT_CAPACITY)
+    }
+
+    /// How many frames the track delivered and discarded (frame-rate decimation).
+    ///
+    /// Corresponds to [`MediaStreamTrack.stats`](https://w3c.github.io/mediacapture-extensions/#dom-mediastreamtrack-stats).
+    pub fn stats(&self) -> MediaStreamTrackStats {
+        self.with(|s| s.pipe.stats()).unwrap_or_default()
+    }
+
+    pub(crate) fn pipe(&self) -> Option<Arc<TrackPipe>> {
+        self.with(|s| Arc::clone(&s.pipe))
     }
 
     /// Whether a live track delivers media now: live, enabled and not muted.
@@ -377,17 +393,21 @@ impl Clone for MediaStreamTrack {
                 selected: s.selected.clone(),
                 settings: s.settings.clone(),
                 events: Arc::clone(&events),
+                pipe: TrackPipe::new(target_of(&s.selected), s.muted, s.enabled),
             });
             if let Some(mut slot) = copy {
                 // Step 1. A new track on the same source, muted as the source is.
                 if let Some(src) = slot.source.and_then(|k| st.sources.get_mut(&k)) {
                     src.tracks.push(key);
                     slot.muted = src.muted;
+                    slot.pipe.set_muted(src.muted);
+                    slot.attach_to(src);
                 } else {
                     slot.source = None;
                 }
                 if slot.state == MediaStreamTrackState::Ended {
                     events.close();
+                    slot.pipe.end();
                 }
                 st.tracks.insert(key, slot);
             } else {

@@ -7,3 +7,4 @@ pub mod media_device_info;
 pub mod media_devices;
 pub mod media_stream;
 pub mod media_stream_track;
+pub mod media_stream_track_processor;

@@ -1,0 +1,339 @@
+//! The media path: from a source's frames to each of its tracks' consumers.
+//!
+//! A source's backend calls the source's [`SourceMedia::deliver`] on its capture thread. For
+//! each live track attached, the track's [`TrackPipe`] decides what the track delivers:
+//!
+//! - muted: nothing (a muted source delivers nothing anyway);
+//! - frame rate below the source's: frames are decimated by timestamp (counted as discarded);
+//! - size different from the source's: the frame is cropped around its centre to the track's
+//!   aspect ratio and scaled (once per size: tracks that want the same size share the result);
+//! - disabled: an opaque black frame of the track's size, or silence;
+//! - then the frame goes to every reader of the track, each a bounded queue that drops its
+//!   oldest frame when full (see [`EventSubscription`](crate::EventSubscription)).
+//!
+//! Nothing here takes the context lock, and nothing waits for a reader.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use fast_image_resize::images::{Image, ImageRef};
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use mediacapture_hal::frame::FrameError;
+use mediacapture_hal::{MediaFrame, VideoFrame, VideoPixelFormat};
+
+use crate::api::events::{EventBus, lock};
+
+/// What a track wants from its source's frames.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Target {
+    Video {
+        width: u32,
+        height: u32,
+        frame_rate: f64,
+    },
+    Audio,
+}
+
+/// The statistics of one track.
+///
+/// Corresponds to [`MediaStreamTrackVideoStats`](https://w3c.github.io/mediacapture-extensions/#dom-mediastreamtrackvideostats)
+/// (for audio tracks, the frames are audio frames: samples per channel). The counters start at
+/// zero for every track, clones included, and are frozen while the track is disabled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MediaStreamTrackStats {
+    /// Frames the track delivered to its sinks (counted even when it has none).
+    pub delivered_frames: u64,
+    /// Frames the source produced that the track did not deliver (frame-rate decimation).
+    pub discarded_frames: u64,
+    /// `delivered_frames + discarded_frames`.
+    pub total_frames: u64,
+}
+
+struct PipeState {
+    live: bool,
+    enabled: bool,
+    muted: bool,
+    target: Target,
+    /// The timestamp (µs) from which the next frame may be delivered, when decimating.
+    next_due: Option<f64>,
+    black: Option<VideoFrame>,
+    stats: MediaStreamTrackStats,
+}
+
+/// One track's share of the media path.
+pub(crate) struct TrackPipe {
+    state: Mutex<PipeState>,
+    pub frames: EventBus<MediaFrame>,
+}
+
+impl TrackPipe {
+    pub fn new(target: Target, muted: bool, enabled: bool) -> Arc<Self> {
+        Arc::new(TrackPipe {
+            state: Mutex::new(PipeState {
+                live: true,
+                enabled,
+                muted,
+                target,
+                next_due: None,
+                black: None,
+                stats: MediaStreamTrackStats::default(),
+            }),
+            frames: EventBus::new(),
+        })
+    }
+
+    pub fn set_target(&self, target: Target) {
+        let mut st = lock(&self.state);
+        if st.target != target {
+            st.target = target;
+            st.next_due = None;
+        }
+    }
+
+    pub fn set_enabled(&self, enabled: bool) {
+        lock(&self.state).enabled = enabled;
+    }
+
+    pub fn set_muted(&self, muted: bool) {
+        lock(&self.state).muted = muted;
+    }
+
+    /// The track ended: no more frames; readers end after what they have queued.
+    pub fn end(&self) {
+        lock(&self.state).live = false;
+        self.frames.close();
+    }
+
+    pub fn stats(&self) -> MediaStreamTrackStats {
+        lock(&self.state).stats
+    }
+
+    /// Handles one frame of the source; `scaled` caches this frame's scaled copies by size.
+    fn deliver(
+        &self,
+        frame: &MediaFrame,
+        scaled: &mut HashMap<(u32, u32), VideoFrame>,
+        resizer: &mut Resizer,
+    ) {
+        let out = {
+            let mut st = lock(&self.state);
+            if !st.live || st.muted {
+                return;
+            }
+            let counts = st.enabled;
+            match (frame, st.target) {
+                (
+                    MediaFrame::Video(f),
+                    Target::Video {
+                        width,
+                        height,
+                        frame_rate,
+                    },
+                ) => {
+                    // Decimate by timestamp, tolerating half a source frame of jitter.
+                    let ts = f.timestamp() as f64;
+                    let period = 1e6 / frame_rate.max(1e-3);
+                    let slack = f.duration().unwrap_or(0) as f64 / 2.0;
+                    if let Some(due) = st.next_due.filter(|due| ts + slack < *due) {
+                        let _ = due;
+                        if counts {
+                            st.stats.discarded_frames += 1;
+                            st.stats.total_frames += 1;
+                        }
+                        return;
+                    }
+                    let next = st.next_due.map_or(ts, |d| d.max(ts - period)) + period;
+                    st.next_due = Some(next);
+                    let out = if st.enabled {
+                        match adapt(f, width, height, scaled, resizer) {
+                            Ok(v) => v,
+                            Err(e) => {
+                                log::warn!("cannot scale a frame to {width}x{height}: {e}");
+                                st.stats.discarded_frames += 1;
+                                st.stats.total_frames += 1;
+                                return;
+                            }
+                        }
+                    } else {
+                        let black = match st
+                            .black
+                            .take()
+                            .filter(|b| (b.coded_width(), b.coded_height()) == (width, height))
+                        {
+                            Some(b) => b,
+                            None => match VideoFrame::black_i420(width, height, 0) {
+                                Ok(b) => b,
+                                Err(_) => return,
+                            },
+                        };
+                        let out = black.with_timestamp(f.timestamp(), Some(period as i64));
+                        st.black = Some(black);
+                        out
+                    };
+                    if counts {
+                        st.stats.delivered_frames += 1;
+                        st.stats.total_frames += 1;
+                    }
+                    MediaFrame::Video(out)
+                }
+                (MediaFrame::Audio(a), Target::Audio) => {
+                    if counts {
+                        st.stats.delivered_frames += a.number_of_frames() as u64;
+                        st.stats.total_frames += a.number_of_frames() as u64;
+                    }
+                    if st.enabled {
+                        MediaFrame::Audio(a.clone())
+                    } else {
+                        MediaFrame::Audio(a.silence_like())
+                    }
+                }
+                _ => return,
+            }
+        };
+        self.frames.emit(out);
+    }
+}
+
+/// A frame at `width`×`height`: the frame itself when it already is, else a centre crop to the
+/// target's aspect ratio scaled to the target (cached by size for this frame).
+fn adapt(
+    f: &VideoFrame,
+    width: u32,
+    height: u32,
+    scaled: &mut HashMap<(u32, u32), VideoFrame>,
+    resizer: &mut Resizer,
+) -> Result<VideoFrame, FrameError> {
+    if (f.coded_width(), f.coded_height()) == (width, height) {
+        return Ok(f.clone());
+    }
+    if let Some(v) = scaled.get(&(width, height)) {
+        return Ok(v.clone());
+    }
+    let v = crop_and_scale(f, width, height, resizer)?;
+    scaled.insert((width, height), v.clone());
+    Ok(v)
+}
+
+/// Crops an I420 frame around its centre to the aspect ratio of `width`×`height`, then scales it
+/// to that size (bilinear, plane by plane).
+pub(crate) fn crop_and_scale(
+    f: &VideoFrame,
+    width: u32,
+    height: u32,
+    resizer: &mut Resizer,
+) -> Result<VideoFrame, FrameError> {
+    if f.format() != VideoPixelFormat::I420 {
+        return Err(FrameError(format!(
+            "cannot scale {} frames yet",
+            f.format().as_str()
+        )));
+    }
+    let (sw, sh) = (f.coded_width() as f64, f.coded_height() as f64);
+    let target = width as f64 / height as f64;
+    let (cw, ch) = if sw / sh > target {
+        (sh * target, sh)
+    } else {
+        (sw, sw / target)
+    };
+    let (cx, cy) = ((sw - cw) / 2.0, (sh - ch) / 2.0);
+    let (layout, size) = VideoPixelFormat::I420.layout(width, height);
+    let mut out = vec![0u8; size];
+    let err = |e: &dyn std::fmt::Display| FrameError(e.to_string());
+    for (i, dst_l) in layout.iter().enumerate() {
+        let src_l = f.layout()[i];
+        let plane = f
+            .plane(i)
+            .ok_or_else(|| FrameError("missing plane".into()))?;
+        let src = ImageRef::new(
+            src_l.width as u32,
+            src_l.height as u32,
+            plane,
+            PixelType::U8,
+        )
+        .map_err(|e| err(&e))?;
+        let dst_buf = &mut out[dst_l.offset..dst_l.offset + dst_l.width * dst_l.height];
+        let mut dst = Image::from_slice_u8(
+            dst_l.width as u32,
+            dst_l.height as u32,
+            dst_buf,
+            PixelType::U8,
+        )
+        .map_err(|e| err(&e))?;
+        // Chroma planes are half size: scale the crop box with them.
+        let (kx, ky) = (src_l.width as f64 / sw, src_l.height as f64 / sh);
+        let options = ResizeOptions::new()
+            .resize_alg(ResizeAlg::Convolution(FilterType::Bilinear))
+            .crop(cx * kx, cy * ky, cw * kx, ch * ky);
+        resizer
+            .resize(&src, &mut dst, &options)
+            .map_err(|e| err(&e))?;
+    }
+    Ok(
+        VideoFrame::new(VideoPixelFormat::I420, width, height, f.timestamp(), out)?
+            .with_duration(f.duration()),
+    )
+}
+
+/// A source's side of the media path: the pipes of its live tracks.
+pub(crate) struct SourceMedia {
+    pipes: Mutex<Vec<Arc<TrackPipe>>>,
+    resizer: Mutex<Resizer>,
+}
+
+impl SourceMedia {
+    pub fn new() -> Arc<Self> {
+        Arc::new(SourceMedia {
+            pipes: Mutex::new(Vec::new()),
+            resizer: Mutex::new(Resizer::new()),
+        })
+    }
+
+    pub fn attach(&self, pipe: Arc<TrackPipe>) {
+        lock(&self.pipes).push(pipe);
+    }
+
+    pub fn detach(&self, pipe: &Arc<TrackPipe>) {
+        lock(&self.pipes).retain(|p| !Arc::ptr_eq(p, pipe));
+    }
+
+    /// Called by the backend for every frame.
+    pub fn deliver(&self, frame: MediaFrame) {
+        let pipes: Vec<Arc<TrackPipe>> = lock(&self.pipes).clone();
+        let mut scaled = HashMap::new();
+        let mut resizer = lock(&self.resizer);
+        for p in &pipes {
+            p.deliver(&frame, &mut scaled, &mut resizer);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mediacapture_backend_fake::pattern::{Pattern, decode_frame_number};
+
+    #[test]
+    fn crop_and_scale_keeps_the_centre_and_the_picture() {
+        let f = VideoFrame::new(
+            VideoPixelFormat::I420,
+            1280,
+            720,
+            5,
+            Pattern::new(1280, 720).render(4242, 5),
+        )
+        .unwrap();
+        let mut r = Resizer::new();
+        for (w, h) in [(640, 360), (641, 361), (320, 240), (100, 100), (1280, 720)] {
+            let s = crop_and_scale(&f, w, h, &mut r).unwrap();
+            assert_eq!(
+                (s.coded_width(), s.coded_height(), s.timestamp()),
+                (w, h, 5)
+            );
+            assert_eq!(
+                decode_frame_number(s.plane(0).unwrap(), w, h, (1280, 720)),
+                Some(4242),
+                "{w}x{h}"
+            );
+        }
+    }
+}
