@@ -7,6 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential   # cc and the C runtime: the Rust linker needs them
   pkg-config        # how -sys crates find system libraries (backends, codecs)
+  ffmpeg            # ffprobe/ffmpeg: the independent checkers of the files we write
 )
 
 missing=()

@@ -25,6 +25,27 @@ pub struct DeviceArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run getUserMedia and write what the tracks deliver: video as .y4m (I420), audio as .wav
+    /// (16-bit PCM). With both kinds, OUT names the .y4m and the .wav next to it.
+    Capture {
+        #[command(flatten)]
+        devices: DeviceArgs,
+        /// Video constraints (MediaTrackConstraints JSON, or true).
+        #[arg(long, value_name = "JSON")]
+        video: Option<String>,
+        /// Audio constraints (MediaTrackConstraints JSON, or true).
+        #[arg(long, value_name = "JSON")]
+        audio: Option<String>,
+        /// Stop after this many video frames.
+        #[arg(long, value_name = "N")]
+        frames: Option<u64>,
+        /// Stop after this many seconds of media (default 5 when --frames is not given).
+        #[arg(long, value_name = "S")]
+        duration: Option<f64>,
+        /// Output file (.y4m for video, .wav for audio).
+        #[arg(long, value_name = "PATH")]
+        out: std::path::PathBuf,
+    },
     /// List devices as enumerateDevices() does, with each input's capabilities.
     Devices {
         #[command(flatten)]

@@ -1,5 +1,6 @@
 //! `mediacapture`: a thin command-line consumer of the `mediacapture` crate.
 
+mod capture;
 mod cli;
 mod human;
 mod report;
@@ -52,6 +53,30 @@ fn print_json(v: &serde_json::Value) {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
+        Command::Capture {
+            devices,
+            video,
+            audio,
+            frames,
+            duration,
+            out,
+        } => {
+            let md = media_devices(&devices)?;
+            let lines = capture::run(
+                &md,
+                capture::Request {
+                    video,
+                    audio,
+                    frames,
+                    duration,
+                    out,
+                },
+            )?;
+            for l in lines {
+                println!("{l}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Devices { devices, json } => {
             let md = media_devices(&devices)?;
             let list = block_on(md.enumerate_devices());

@@ -175,3 +175,159 @@ fn a_malformed_configuration_is_a_clear_error() {
     assert!(err.contains("videoinput[0].modes[0].width"), "{err}");
     assert!(!err.contains("panicked"));
 }
+
+fn tool(name: &str) -> std::path::PathBuf {
+    // scripts/setup.sh (run by the README's test command) installs ffmpeg; without it this
+    // test cannot check anything, so it fails rather than pass vacuously.
+    let p = std::path::PathBuf::from(format!("/usr/bin/{name}"));
+    assert!(p.exists(), "{name} is missing: run scripts/setup.sh");
+    p
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("mediacapture-cli-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn capture_writes_y4m_that_ffprobe_reads_with_the_requested_size_and_count() {
+    let out = temp("x.y4m");
+    let o = run(&[
+        "capture",
+        "--video",
+        r#"{"width":{"exact":641},"height":{"exact":361}}"#,
+        "--frames",
+        "30",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary = String::from_utf8_lossy(&o.stdout);
+    assert!(summary.contains("30 frames of 641x361"), "{summary}");
+    let probe = Command::new(tool("ffprobe"))
+        .args([
+            "-v",
+            "error",
+            "-count_frames",
+            "-show_entries",
+            "stream=width,height,nb_read_frames,pix_fmt",
+            "-of",
+            "json",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&probe.stdout).unwrap();
+    let s = &v["streams"][0];
+    assert_eq!(
+        (
+            s["width"].clone(),
+            s["height"].clone(),
+            s["nb_read_frames"].clone()
+        ),
+        (json!(641), json!(361), json!("30"))
+    );
+    assert_eq!(s["pix_fmt"], "yuv420p");
+    // Decode it with ffmpeg and read the frame numbers back: 30 consecutive frames.
+    let raw = Command::new(tool("ffmpeg"))
+        .args(["-v", "error", "-i"])
+        .arg(&out)
+        .args(["-f", "rawvideo", "-"])
+        .output()
+        .unwrap();
+    std::fs::remove_file(&out).ok();
+    let frame_len = 641 * 361 + 2 * 321 * 181;
+    assert_eq!(raw.stdout.len(), 30 * frame_len);
+    let numbers: Vec<u32> = raw
+        .stdout
+        .chunks(frame_len)
+        .map(|f| {
+            mediacapture::fake::pattern::decode_frame_number(&f[..641 * 361], 641, 361, (1280, 720))
+                .unwrap()
+        })
+        .collect();
+    for w in numbers.windows(2) {
+        assert_eq!(w[1], w[0] + 1, "{numbers:?}");
+    }
+}
+
+#[test]
+fn capture_writes_wav_with_the_known_signal() {
+    let out = temp("a.wav");
+    let o = run(&[
+        "capture",
+        "--audio",
+        r#"{"sampleRate":{"exact":16000},"channelCount":{"exact":2}}"#,
+        "--duration",
+        "0.5",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let probe = Command::new(tool("ffprobe"))
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_name,sample_rate,channels,duration",
+            "-of",
+            "json",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&probe.stdout).unwrap();
+    let s = &v["streams"][0];
+    assert_eq!(
+        (
+            s["codec_name"].clone(),
+            s["sample_rate"].clone(),
+            s["channels"].clone()
+        ),
+        (json!("pcm_s16le"), json!("16000"), json!(2))
+    );
+    assert_eq!(s["duration"], "0.500000");
+    let raw = Command::new(tool("ffmpeg"))
+        .args(["-v", "error", "-i"])
+        .arg(&out)
+        .args(["-f", "s16le", "-"])
+        .output()
+        .unwrap();
+    std::fs::remove_file(&out).ok();
+    let samples: Vec<i16> = raw
+        .stdout
+        .chunks(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect();
+    assert_eq!(samples.len(), 16_000);
+    // The capture starts at some 10 ms chunk of the fake microphone's tone: find which, then
+    // every sample must be the tone's, on both channels.
+    let expect = |n: u64| {
+        (mediacapture::fake::pattern::tone_sample(n, 16_000).clamp(-1.0, 1.0) * 32767.0).round()
+            as i16
+    };
+    let start = (0..200u64)
+        .map(|k| k * 160)
+        .find(|n0| (0..64).all(|i| samples[2 * i as usize] == expect(n0 + i)))
+        .expect("the captured audio is the fake microphone's tone");
+    for (i, pair) in samples.chunks(2).enumerate() {
+        assert_eq!(pair, [expect(start + i as u64); 2], "sample {i}");
+    }
+}
+
+#[test]
+fn capture_arguments_are_checked() {
+    let o = run(&["capture", "--out", "x.mp4"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(".y4m or .wav"));
+    let o = run(&[
+        "capture",
+        "--video",
+        r#"{"width":{"exact":99999}}"#,
+        "--frames",
+        "1",
+        "--out",
+        "/nonexistent/x.y4m",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("OverconstrainedError"));
+}

@@ -55,7 +55,7 @@ pub use api::media_device_info::MediaDeviceInfo;
 pub use api::media_devices::{MediaDevices, MediaDevicesBuilder};
 pub use api::media_stream::MediaStream;
 pub use api::media_stream_track::MediaStreamTrack;
-pub use api::media_stream_track_processor::MediaStreamTrackProcessor;
+pub use api::media_stream_track_processor::{MAX_BUFFER_SIZE, MediaStreamTrackProcessor};
 pub use block_on::block_on;
 pub use media::MediaStreamTrackStats;
 pub use mediacapture_hal::frame::{
