@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use mediacapture::{
-    MediaDevices, MediaStreamConstraints, MediaStreamTrack, MediaStreamTrackProcessor,
-    RecvTimeoutError, block_on,
+    AudioSamples, MediaDevices, MediaStreamConstraints, MediaStreamTrack,
+    MediaStreamTrackProcessor, RecvTimeoutError, block_on,
 };
 
 /// How deep the readers' queues are: deep enough that writing to disk never loses a frame.
@@ -209,6 +209,11 @@ fn write_video(
     ))
 }
 
+/// The inverse of `AudioData::to_f32` for 16-bit samples (scale 32768, clamped).
+fn f32_to_s16(v: f32) -> i16 {
+    (v * 32768.0).round().clamp(-32768.0, 32767.0) as i16
+}
+
 fn write_audio(
     track: &MediaStreamTrack,
     reader: &MediaStreamTrackProcessor,
@@ -249,10 +254,19 @@ fn write_audio(
         if duration_us.is_some_and(|d| a.timestamp() - t0 >= d) {
             break;
         }
-        for v in a.to_f32() {
-            let s = (v.clamp(-1.0, 1.0) * 32767.0).round() as i16;
-            wav.write_sample(s)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+        let write_err = |e: hound::Error| format!("{}: {e}", path.display());
+        match a.samples() {
+            // 16-bit samples are written as they are: a 16-bit source round-trips exactly.
+            AudioSamples::S16(v) => {
+                for s in v.iter() {
+                    wav.write_sample(*s).map_err(write_err)?;
+                }
+            }
+            _ => {
+                for v in a.to_f32() {
+                    wav.write_sample(f32_to_s16(v)).map_err(write_err)?;
+                }
+            }
         }
         samples += a.number_of_frames() as u64;
         progress

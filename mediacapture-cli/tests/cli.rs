@@ -302,8 +302,9 @@ fn capture_writes_wav_with_the_known_signal() {
     // The capture starts at some 10 ms chunk of the fake microphone's tone: find which, then
     // every sample must be the tone's, on both channels.
     let expect = |n: u64| {
-        (mediacapture::fake::pattern::tone_sample(n, 16_000).clamp(-1.0, 1.0) * 32767.0).round()
-            as i16
+        (mediacapture::fake::pattern::tone_sample(n, 16_000) * 32768.0)
+            .round()
+            .clamp(-32768.0, 32767.0) as i16
     };
     let start = (0..200u64)
         .map(|k| k * 160)
@@ -330,4 +331,109 @@ fn capture_arguments_are_checked() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("OverconstrainedError"));
+}
+
+/// A deterministic byte stream, so the files differ frame to frame and sample to sample.
+fn noise(seed: u64, n: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn y4m_and_wav_files_round_trip_through_fake_devices_and_capture() {
+    let dir = std::env::temp_dir().join(format!("mc-roundtrip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A 64x48 clip of 10 distinct frames at 30 fps, and 0.35 s of 16-bit mono at 8 kHz.
+    let frame_len = 64 * 48 * 3 / 2;
+    let frames: Vec<Vec<u8>> = (0..10).map(|i| noise(i + 1, frame_len)).collect();
+    let mut clip = b"YUV4MPEG2 W64 H48 F30:1 Ip A1:1 C420jpeg\n".to_vec();
+    for f in &frames {
+        clip.extend_from_slice(b"FRAME\n");
+        clip.extend_from_slice(f);
+    }
+    std::fs::write(dir.join("clip.y4m"), &clip).unwrap();
+    let samples: Vec<i16> = noise(99, 2800 * 2)
+        .chunks(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect();
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(dir.join("speech.wav"), spec).unwrap();
+    for s in &samples {
+        w.write_sample(*s).unwrap();
+    }
+    w.finalize().unwrap();
+    // The configuration names the files relative to itself.
+    let cfg = dir.join("devices.json");
+    std::fs::write(&cfg, r#"{"videoinput":[{"label":"clip","file":"clip.y4m"}],"audioinput":[{"label":"speech","file":"speech.wav"}]}"#).unwrap();
+    let out = dir.join("out");
+    let o = run(&[
+        "capture",
+        "--fake-devices",
+        cfg.to_str().unwrap(),
+        "--video",
+        "true",
+        "--audio",
+        "true",
+        "--frames",
+        "25",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // Video: 25 frames, each exactly file frame (k + i) mod 10 for the frame k capture began at.
+    let raw = Command::new(tool("ffmpeg"))
+        .args(["-v", "error", "-i"])
+        .arg(out.with_extension("y4m"))
+        .args(["-f", "rawvideo", "-"])
+        .output()
+        .unwrap();
+    let got: Vec<&[u8]> = raw.stdout.chunks(frame_len).collect();
+    assert_eq!(got.len(), 25);
+    let k = frames
+        .iter()
+        .position(|f| f.as_slice() == got[0])
+        .expect("the first captured frame is a frame of the file");
+    for (i, g) in got.iter().enumerate() {
+        assert!(
+            *g == frames[(k + i) % 10].as_slice(),
+            "frame {i} differs from file frame {}",
+            (k + i) % 10
+        );
+    }
+    // Audio: every captured sample is the file's, in order, wrapping around.
+    let mut r = hound::WavReader::open(out.with_extension("wav")).unwrap();
+    assert_eq!(
+        (
+            r.spec().sample_rate,
+            r.spec().channels,
+            r.spec().bits_per_sample
+        ),
+        (8000, 1, 16)
+    );
+    let captured: Vec<i16> = r.samples::<i16>().map(Result::unwrap).collect();
+    assert!(
+        captured.len() >= 8000 * 25 / 30 - 400,
+        "{} samples",
+        captured.len()
+    );
+    let s0 = (0..2800)
+        .find(|s0| (0..32).all(|i| captured[i] == samples[(s0 + i) % 2800]))
+        .expect("the capture is the file's audio");
+    for (i, c) in captured.iter().enumerate() {
+        assert_eq!(*c, samples[(s0 + i) % 2800], "sample {i}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

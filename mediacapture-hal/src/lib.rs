@@ -81,6 +81,9 @@ pub enum EndReason {
     Failure(String),
     /// The OS or user revoked access.
     PermissionRevoked,
+    /// The source has no more media (a file-backed device at the end of a file it does not
+    /// loop).
+    Finished,
 }
 
 /// What an open device reports.
@@ -159,6 +162,9 @@ pub enum BackendErrorKind {
     DeviceBusy,
     /// The device does not exist (any more).
     DeviceGone,
+    /// The device exists but its media cannot be read: a hardware error, or for a file-backed
+    /// device a malformed file.
+    NotReadable,
     /// The configuration or operation is not supported by the device.
     Unsupported,
     /// Any other failure of the OS or the backend.

@@ -1,5 +1,7 @@
 //! The fake devices' JSON configuration.
 
+use std::path::{Path, PathBuf};
+
 use serde::Deserialize;
 
 use mediacapture_hal::{
@@ -92,6 +94,10 @@ struct DeviceConfig {
     echo_cancellation: Option<Vec<BooleanOrDOMString>>,
     auto_gain_control: Option<Vec<bool>>,
     noise_suppression: Option<Vec<bool>>,
+    // File-backed devices.
+    file: Option<String>,
+    #[serde(rename = "loop")]
+    looping: Option<bool>,
     // Scripted behaviour.
     open_error: Option<OpenError>,
     add_after_ms: Option<u64>,
@@ -131,11 +137,19 @@ pub(crate) struct Script {
     pub open_error: Option<BackendErrorKind>,
 }
 
+/// The file a file-backed device plays.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct FileSpec {
+    pub path: PathBuf,
+    pub looping: bool,
+}
+
 /// One configured device.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct FakeDeviceSpec {
     pub descriptor: DeviceDescriptor,
     pub script: Script,
+    pub file: Option<FileSpec>,
 }
 
 /// A parsed, validated fake devices configuration.
@@ -190,6 +204,10 @@ impl FakeDevicesConfig {
     /// # Errors
     /// [`FakeConfigError`] naming the offending field.
     pub fn from_json(json: &str) -> Result<Self, FakeConfigError> {
+        Self::from_json_in(json, None)
+    }
+
+    fn from_json_in(json: &str, base: Option<&Path>) -> Result<Self, FakeConfigError> {
         let value: serde_json::Value = serde_json::from_str(json).map_err(|e| FakeConfigError {
             path: "(top level)".into(),
             message: format!("not valid JSON: {e}"),
@@ -219,7 +237,7 @@ impl FakeDevicesConfig {
         ] {
             for (i, d) in list.into_iter().enumerate() {
                 let path = format!("{}[{i}]", kind.as_str());
-                let spec = build(kind, i, d, &path)?;
+                let spec = build(kind, i, d, &path, base)?;
                 if devices.iter().any(|o: &FakeDeviceSpec| {
                     o.descriptor.kind == kind
                         && o.descriptor.hardware_id == spec.descriptor.hardware_id
@@ -253,7 +271,8 @@ impl FakeDevicesConfig {
             path: arg.to_owned(),
             message: format!("cannot read the file: {e}"),
         })?;
-        Self::from_json(&text)
+        // Files named in a configuration file are relative to it.
+        Self::from_json_in(&text, Path::new(arg).parent())
     }
 }
 
@@ -290,8 +309,9 @@ fn default_modes() -> Vec<VideoMode> {
 fn build(
     kind: MediaDeviceKind,
     index: usize,
-    d: DeviceConfig,
+    mut d: DeviceConfig,
     path: &str,
+    base: Option<&Path>,
 ) -> Result<FakeDeviceSpec, FakeConfigError> {
     let is_video = kind == MediaDeviceKind::VideoInput;
     let is_audio = kind == MediaDeviceKind::AudioInput;
@@ -321,6 +341,55 @@ fn build(
     present("muteAtMs", !d.mute_at_ms.is_empty(), input)?;
     present("unmuteAtMs", !d.unmute_at_ms.is_empty(), input)?;
     present("failAfterMs", d.fail_after_ms.is_some(), input)?;
+    present("file", d.file.is_some(), input)?;
+    present("loop", d.looping.is_some(), d.file.is_some())?;
+    // A file-backed device's format comes from its file.
+    let file = match d.file.take() {
+        None => None,
+        Some(f) => {
+            for (name, set) in [
+                ("modes", d.modes.is_some()),
+                ("sampleRate", d.sample_rate.is_some()),
+                ("channelCount", d.channel_count.is_some()),
+                ("sampleSize", d.sample_size.is_some()),
+            ] {
+                if set {
+                    return err(format!("{path}.{name}"), "comes from the file: remove it");
+                }
+            }
+            let p = PathBuf::from(&f);
+            let p = match base {
+                Some(b) if p.is_relative() => b.join(p),
+                _ => p,
+            };
+            let fail = |m: String| FakeConfigError {
+                path: format!("{path}.file"),
+                message: m,
+            };
+            if is_video {
+                let info = crate::file::probe_y4m(&p).map_err(fail)?;
+                d.modes = Some(vec![ModeConfig {
+                    width: info.width,
+                    height: info.height,
+                    frame_rate: info.frame_rate,
+                }]);
+            } else {
+                let info = crate::file::probe_wav(&p).map_err(fail)?;
+                d.sample_rate = Some(OneOrMany::One(info.sample_rate));
+                d.channel_count = Some(OneOrMany::One(info.channels));
+                d.sample_size = Some(OneOrMany::One(info.bits));
+                // A file has no processing to switch.
+                d.echo_cancellation
+                    .get_or_insert_with(|| vec![false.into()]);
+                d.auto_gain_control.get_or_insert_with(|| vec![false]);
+                d.noise_suppression.get_or_insert_with(|| vec![false]);
+            }
+            Some(FileSpec {
+                path: p,
+                looping: d.looping.unwrap_or(true),
+            })
+        }
+    };
     if let (Some(a), Some(r)) = (d.add_after_ms, d.remove_after_ms)
         && r < a
     {
@@ -465,7 +534,11 @@ fn build(
         fail_after_ms: d.fail_after_ms,
         open_error: d.open_error.map(OpenError::kind),
     };
-    Ok(FakeDeviceSpec { descriptor, script })
+    Ok(FakeDeviceSpec {
+        descriptor,
+        script,
+        file,
+    })
 }
 
 #[cfg(test)]
@@ -581,5 +654,132 @@ mod tests {
         }
         let e = FakeDevicesConfig::from_json_or_file("/nonexistent/devices.json").unwrap_err();
         assert!(e.message.contains("cannot read"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod file_tests {
+    use super::*;
+
+    fn temp(name: &str, bytes: &[u8]) -> PathBuf {
+        let p = std::env::temp_dir().join(format!("mc-fake-{}-{name}", std::process::id()));
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn y4m(header: &str, frames: &[&[u8]]) -> Vec<u8> {
+        let mut v = header.as_bytes().to_vec();
+        for f in frames {
+            v.extend_from_slice(b"FRAME\n");
+            v.extend_from_slice(f);
+        }
+        v
+    }
+
+    fn video_config(path: &Path) -> Result<FakeDevicesConfig, FakeConfigError> {
+        FakeDevicesConfig::from_json(&format!(
+            r#"{{"videoinput":[{{"label":"clip","file":{:?}}}]}}"#,
+            path.to_str().unwrap()
+        ))
+    }
+
+    #[test]
+    fn a_y4m_file_gives_the_device_its_mode() {
+        let frame = vec![16u8; 4 * 2 + 2 * 2];
+        let p = temp(
+            "ok.y4m",
+            &y4m(
+                "YUV4MPEG2 W4 H2 F25:1 Ip A1:1 C420jpeg\n",
+                &[&frame, &frame],
+            ),
+        );
+        let c = video_config(&p).unwrap();
+        std::fs::remove_file(&p).ok();
+        let DeviceCapabilities::Video(v) = &c.devices[0].descriptor.capabilities else {
+            panic!()
+        };
+        assert_eq!(v.modes, vec![VideoMode::new(4, 2, 25.0)]);
+        assert!(
+            c.devices[0].file.as_ref().unwrap().looping,
+            "files loop by default"
+        );
+    }
+
+    /// Every bad file is a clear error naming the field: never a panic or a hang.
+    #[test]
+    fn bad_files_are_clear_errors() {
+        let frame = vec![0u8; 4 * 2 + 2 * 2];
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            (
+                "truncated-header.y4m",
+                b"YUV4MPEG2 W4 H".to_vec(),
+                "not a usable Y4M",
+            ),
+            (
+                "not-y4m.y4m",
+                b"RIFF....WAVEfmt ".to_vec(),
+                "not a usable Y4M",
+            ),
+            (
+                "no-frames.y4m",
+                y4m("YUV4MPEG2 W4 H2 F25:1 C420jpeg\n", &[]),
+                "no frames",
+            ),
+            (
+                "short-frame.y4m",
+                y4m("YUV4MPEG2 W4 H2 F25:1 C420jpeg\n", &[&frame[..5]]),
+                "frame 0 is truncated",
+            ),
+            (
+                "zero-rate.y4m",
+                y4m("YUV4MPEG2 W4 H2 F0:1 C420jpeg\n", &[&frame]),
+                "frame rate",
+            ),
+            (
+                "ten-bit.y4m",
+                y4m("YUV4MPEG2 W4 H2 F25:1 C420p10\n", &[&[0u8; 24]]),
+                "not supported",
+            ),
+        ];
+        for (name, bytes, msg) in cases {
+            let p = temp(name, &bytes);
+            let e = video_config(&p).unwrap_err();
+            std::fs::remove_file(&p).ok();
+            assert_eq!(e.path, "videoinput[0].file", "{name}");
+            assert!(e.message.contains(msg), "{name}: {e}");
+        }
+        let e = video_config(Path::new("/nonexistent/clip.y4m")).unwrap_err();
+        assert!(e.message.contains("cannot open"), "{e}");
+
+        let wav = |name: &str, bytes: Vec<u8>| {
+            let p = temp(name, &bytes);
+            let r = FakeDevicesConfig::from_json(&format!(
+                r#"{{"audioinput":[{{"file":{:?}}}]}}"#,
+                p.to_str().unwrap()
+            ));
+            std::fs::remove_file(&p).ok();
+            r
+        };
+        // A valid 16-bit header promising 4 samples, followed by 2.
+        let mut header = b"RIFF\x2c\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x08\x00\x00\x00".to_vec();
+        let e = wav("short.wav", [header.clone(), vec![1, 0, 2, 0]].concat()).unwrap_err();
+        assert_eq!(e.path, "audioinput[0].file");
+        assert!(
+            e.message.contains("promises 4 samples") || e.message.contains("truncated"),
+            "{e}"
+        );
+        header.truncate(20);
+        let e = wav("cut.wav", header).unwrap_err();
+        assert!(e.message.contains("not a usable WAV"), "{e}");
+        let e = wav("empty.wav", b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00".to_vec()).unwrap_err();
+        assert!(e.message.contains("no samples"), "{e}");
+        // The format comes from the file: giving it too is an error.
+        let e = FakeDevicesConfig::from_json(
+            r#"{"videoinput":[{"file":"x.y4m","modes":[{"width":1,"height":1,"frameRate":1}]}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.path, "videoinput[0].modes");
+        let e = FakeDevicesConfig::from_json(r#"{"videoinput":[{"loop":false}]}"#).unwrap_err();
+        assert_eq!(e.path, "videoinput[0].loop");
     }
 }

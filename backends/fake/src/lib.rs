@@ -18,6 +18,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod config;
+mod file;
 pub mod pattern;
 
 use std::cmp::Reverse;
@@ -449,10 +450,27 @@ impl DeviceHandle for FakeHandle {
 /// Microseconds a fake microphone chunk lasts.
 const AUDIO_CHUNK_US: i64 = 10_000;
 
+/// Where a capture thread's media comes from.
+enum Producer {
+    /// The test pattern or the tone.
+    Synthetic,
+    /// A Y4M file.
+    Y4m(file::Y4mSource),
+    /// A WAV file.
+    Wav(file::WavSource),
+}
+
 /// The capture thread of one open fake device: frames at the configured rate, paced by the
-/// monotonic clock, until the handle stops or the device ends. A muted device keeps time but
-/// delivers nothing. `Started` follows the first frame delivered.
-fn capture(shared: Arc<HandleShared>, events: DeviceEventSink, media: MediaSink) {
+/// monotonic clock, until the handle stops or the device ends. A muted device keeps time (and
+/// a file-backed one plays on) but delivers nothing. `Started` follows the first frame
+/// delivered. A file that does not loop ends the device (`Finished`) at its end; a file that
+/// turns out truncated or malformed ends it with a failure.
+fn capture(
+    shared: Arc<HandleShared>,
+    events: DeviceEventSink,
+    media: MediaSink,
+    mut producer: Producer,
+) {
     let start = Instant::now();
     let mut started = false;
     let mut current: Option<NativeConfig> = None;
@@ -464,8 +482,10 @@ fn capture(shared: Arc<HandleShared>, events: DeviceEventSink, media: MediaSink)
             // A new configuration starts now; timestamps stay continuous.
             base_us = start.elapsed().as_micros() as i64;
             index = 0;
-            pattern = match &config {
-                NativeConfig::Video(m) => Some(Pattern::new(m.width, m.height)),
+            pattern = match (&config, &producer) {
+                (NativeConfig::Video(m), Producer::Synthetic) => {
+                    Some(Pattern::new(m.width, m.height))
+                }
                 _ => None,
             };
             current = Some(config.clone());
@@ -489,19 +509,33 @@ fn capture(shared: Arc<HandleShared>, events: DeviceEventSink, media: MediaSink)
             return;
         }
         index += 1;
-        let frame = match (&config, &pattern) {
-            (NativeConfig::Video(m), Some(p)) => {
-                frame_no += 1;
-                VideoFrame::new(
-                    VideoPixelFormat::I420,
-                    m.width,
-                    m.height,
-                    ts,
-                    p.render(frame_no - 1, ts),
-                )
-                .map(|f| MediaFrame::Video(f.with_duration(Some(duration))))
+        let frame: Result<Option<MediaFrame>, String> = match (&mut producer, &config) {
+            (Producer::Y4m(y), NativeConfig::Video(m)) => y.next_i420().and_then(|b| match b {
+                None => Ok(None),
+                Some(b) => VideoFrame::new(VideoPixelFormat::I420, m.width, m.height, ts, b)
+                    .map(|f| Some(MediaFrame::Video(f.with_duration(Some(duration)))))
+                    .map_err(|e| e.to_string()),
+            }),
+            (Producer::Wav(w), NativeConfig::Audio(c)) => {
+                let n = (c.sample_rate as u64 * AUDIO_CHUNK_US as u64 / 1_000_000).max(1) as usize;
+                w.next_chunk(n, ts).map(|a| a.map(MediaFrame::Audio))
             }
-            (NativeConfig::Audio(c), _) => {
+            (Producer::Synthetic, NativeConfig::Video(m)) => match &pattern {
+                Some(p) => {
+                    frame_no += 1;
+                    VideoFrame::new(
+                        VideoPixelFormat::I420,
+                        m.width,
+                        m.height,
+                        ts,
+                        p.render(frame_no - 1, ts),
+                    )
+                    .map(|f| Some(MediaFrame::Video(f.with_duration(Some(duration)))))
+                    .map_err(|e| e.to_string())
+                }
+                None => continue,
+            },
+            (Producer::Synthetic, NativeConfig::Audio(c)) => {
                 let n = (c.sample_rate as u64 * AUDIO_CHUNK_US as u64 / 1_000_000).max(1);
                 let ch = c.channel_count.max(1) as usize;
                 let mut samples = Vec::with_capacity(n as usize * ch);
@@ -510,21 +544,28 @@ fn capture(shared: Arc<HandleShared>, events: DeviceEventSink, media: MediaSink)
                     samples.extend(std::iter::repeat_n(v, ch));
                 }
                 sample_no += n;
-                AudioData::new_f32(c.sample_rate, ch as u32, ts, samples).map(MediaFrame::Audio)
+                AudioData::new_f32(c.sample_rate, ch as u32, ts, samples)
+                    .map(|a| Some(MediaFrame::Audio(a)))
+                    .map_err(|e| e.to_string())
             }
             _ => continue,
+        };
+        let frame = match frame {
+            Ok(Some(f)) => f,
+            Ok(None) => {
+                events(DeviceEvent::Ended(EndReason::Finished));
+                return;
+            }
+            Err(e) => {
+                log::error!("fake device: {e}");
+                events(DeviceEvent::Ended(EndReason::Failure(e)));
+                return;
+            }
         };
         if shared.muted.load(Ordering::SeqCst) {
             continue;
         }
-        match frame {
-            Ok(f) => media(f),
-            Err(e) => {
-                log::error!("fake device: {e}");
-                events(DeviceEvent::Ended(EndReason::Failure(e.to_string())));
-                return;
-            }
-        }
+        media(frame);
         if !started {
             started = true;
             events(DeviceEvent::Started);
@@ -575,7 +616,7 @@ impl Backend for FakeBackend {
             muted: AtomicBool::new(false),
             config: Mutex::new(config.clone()),
         });
-        let (id, script) = {
+        let (id, script, producer) = {
             let mut st = lock(&self.inner.state);
             let dev = st
                 .devices
@@ -600,6 +641,17 @@ impl Backend for FakeBackend {
                 ));
             }
             let (kind, script) = (dev.spec.descriptor.kind, dev.spec.script.clone());
+            // A file that cannot be read now fails the open: NotReadableError.
+            let unreadable = |m: String| BackendError::new(BackendErrorKind::NotReadable, m);
+            let producer = match (&dev.spec.file, kind) {
+                (Some(f), MediaDeviceKind::VideoInput) => {
+                    Producer::Y4m(file::Y4mSource::open(&f.path, f.looping).map_err(unreadable)?)
+                }
+                (Some(f), MediaDeviceKind::AudioInput) => {
+                    Producer::Wav(file::WavSource::open(&f.path, f.looping).map_err(unreadable)?)
+                }
+                _ => Producer::Synthetic,
+            };
             st.next_handle += 1;
             let id = st.next_handle;
             let open = OpenDevice {
@@ -610,12 +662,12 @@ impl Backend for FakeBackend {
             };
             st.open.insert(id, open);
             *st.opens.entry(hardware_id.to_owned()).or_default() += 1;
-            (id, script)
+            (id, script, producer)
         };
         let thread_shared = shared.clone();
         let spawned = std::thread::Builder::new()
             .name("mediacapture-fake-capture".into())
-            .spawn(move || capture(thread_shared, events, media));
+            .spawn(move || capture(thread_shared, events, media, producer));
         let thread = match spawned {
             Ok(t) => t,
             Err(e) => {

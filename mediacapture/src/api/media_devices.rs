@@ -892,11 +892,16 @@ impl MediaDevices {
                                 "the system refused access to {label:?}: {e}"
                             )));
                         }
-                        // Step 11.2. A hardware or OS lock: NotReadableError once none remain.
-                        BackendErrorKind::DeviceBusy => MediaStreamError::NotReadableError {
-                            message: format!("{label:?} is in use by another program: {e}"),
-                            source: Some(mediacapture_types::ErrorSource(Arc::new(e))),
-                        },
+                        // Step 11.2. A hardware or OS lock (or unreadable media): NotReadableError
+                        // once none remain.
+                        BackendErrorKind::DeviceBusy | BackendErrorKind::NotReadable => {
+                            MediaStreamError::NotReadableError {
+                                message: format!(
+                                    "{label:?} cannot be read (in use by another program, or failing): {e}"
+                                ),
+                                source: Some(mediacapture_types::ErrorSource(Arc::new(e))),
+                            }
+                        }
                         // Step 11.3. Any other failure: AbortError once none remain.
                         _ => MediaStreamError::AbortError {
                             message: format!("{label:?} could not be started: {e}"),
