@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use mediacapture_core::SelectedSettings;
+use mediacapture_core::capabilities::{track_capabilities, track_settings};
 use mediacapture_hal::{
     Backend, DeviceDescriptor, DeviceEvent, DeviceEventSink, DeviceHandle, NativeConfig,
 };
@@ -18,7 +19,8 @@ use mediacapture_hal::{
 use crate::api::events::{EventBus, TrackEvent, lock};
 use crate::media::{SourceMedia, Target, TrackPipe};
 use crate::{
-    MediaStreamTrackKind, MediaStreamTrackState, MediaTrackConstraints, MediaTrackSettings,
+    MediaStreamTrackKind, MediaStreamTrackState, MediaTrackCapabilities, MediaTrackConstraints,
+    MediaTrackSettings, VideoResizeModeEnum,
 };
 
 /// A device as one `MediaDevices` sees it: the backend's descriptor plus the ids it exposes.
@@ -27,9 +29,53 @@ pub(crate) struct DeviceRecord {
     pub descriptor: DeviceDescriptor,
     pub device_id: String,
     pub group_id: String,
+    /// A track generator's source: no device, so no `deviceId` or `groupId`.
+    pub generated: bool,
+    /// A generator's frame rate, estimated from the timestamps written (`f64` bits).
+    pub rate_estimate: Option<Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl DeviceRecord {
+    /// The settings of a track on this device with `selected`.
+    pub fn settings(&self, selected: &SelectedSettings) -> MediaTrackSettings {
+        let mut s = track_settings(
+            selected,
+            &self.descriptor.capabilities,
+            &self.device_id,
+            &self.group_id,
+        );
+        if self.generated {
+            s.device_id = None;
+            s.group_id = None;
+        }
+        self.refresh(s)
+    }
+
+    /// `settings` with what is measured rather than chosen brought up to date (a generator's
+    /// estimated frame rate).
+    pub fn refresh(&self, mut settings: MediaTrackSettings) -> MediaTrackSettings {
+        let as_is = settings.resize_mode.as_deref() == Some(VideoResizeModeEnum::None.as_str());
+        if let (Some(r), Some(_), true) = (&self.rate_estimate, settings.frame_rate, as_is) {
+            let est = f64::from_bits(r.load(std::sync::atomic::Ordering::Relaxed));
+            settings.frame_rate = Some(est.max(0.0));
+        }
+        settings
+    }
+
+    /// The capabilities of every track on this device.
+    pub fn capabilities(&self) -> MediaTrackCapabilities {
+        let mut c = track_capabilities(
+            &self.descriptor.capabilities,
+            &self.device_id,
+            &self.group_id,
+        );
+        if self.generated {
+            c.device_id = None;
+            c.group_id = None;
+        }
+        c
+    }
+
     pub fn same_device(&self, other: &DeviceRecord) -> bool {
         self.backend.name() == other.backend.name()
             && self.descriptor.kind == other.descriptor.kind
@@ -80,11 +126,13 @@ pub(crate) fn target_of(selected: &SelectedSettings) -> Target {
             width,
             height,
             frame_rate,
+            resize_mode,
             ..
         } => Target::Video {
             width: *width,
             height: *height,
             frame_rate: *frame_rate,
+            resize: *resize_mode == VideoResizeModeEnum::CropAndScale,
         },
         _ => Target::Audio,
     }

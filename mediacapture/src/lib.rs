@@ -43,10 +43,12 @@
 mod api;
 mod block_on;
 mod context;
+mod generator;
 mod media;
 pub mod permissions;
 pub mod platform;
 
+pub use api::audio_track_generator::AudioTrackGenerator;
 pub use api::events::{
     self, DeviceChangeEvent, EventSubscription, MediaStreamTrackEvent, MediaStreamTrackEventType,
     RecvTimeoutError, TrackEvent, TryRecvError,
@@ -56,6 +58,7 @@ pub use api::media_devices::{MediaDevices, MediaDevicesBuilder};
 pub use api::media_stream::MediaStream;
 pub use api::media_stream_track::MediaStreamTrack;
 pub use api::media_stream_track_processor::{MAX_BUFFER_SIZE, MediaStreamTrackProcessor};
+pub use api::video_track_generator::VideoTrackGenerator;
 pub use block_on::block_on;
 pub use media::MediaStreamTrackStats;
 pub use mediacapture_hal::frame::{

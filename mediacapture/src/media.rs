@@ -30,6 +30,9 @@ pub(crate) enum Target {
         width: u32,
         height: u32,
         frame_rate: f64,
+        /// `false` for `resizeMode: "none"`: frames pass through as they are (a native mode,
+        /// or a generator's frames whatever their size).
+        resize: bool,
     },
     Audio,
 }
@@ -128,6 +131,21 @@ impl TrackPipe {
                         width,
                         height,
                         frame_rate,
+                        resize: false,
+                    },
+                ) if st.enabled => {
+                    let _ = (width, height, frame_rate);
+                    st.stats.delivered_frames += 1;
+                    st.stats.total_frames += 1;
+                    MediaFrame::Video(f.clone())
+                }
+                (
+                    MediaFrame::Video(f),
+                    Target::Video {
+                        width,
+                        height,
+                        frame_rate,
+                        ..
                     },
                 ) => {
                     // Decimate by timestamp, tolerating half a source frame of jitter.
@@ -290,6 +308,11 @@ impl SourceMedia {
 
     pub fn attach(&self, pipe: Arc<TrackPipe>) {
         lock(&self.pipes).push(pipe);
+    }
+
+    /// Whether any live track is attached.
+    pub fn has_pipes(&self) -> bool {
+        !lock(&self.pipes).is_empty()
     }
 
     pub fn detach(&self, pipe: &Arc<TrackPipe>) {

@@ -4,7 +4,6 @@ use std::fmt;
 use std::sync::{Arc, Mutex, Weak};
 
 use mediacapture_backend_fake::{FakeBackend, FakeDevicesConfig};
-use mediacapture_core::capabilities::{track_capabilities, track_settings};
 use mediacapture_core::{
     DeviceOffer, FailedConstraint, Selection, disallowed_required_constraint, ids, select_settings,
 };
@@ -261,6 +260,8 @@ impl MediaDevices {
                             group_id: ids::group_id(&self.inner.salt, b.name(), &d.group_key),
                             backend: Arc::clone(b),
                             descriptor: d,
+                            generated: false,
+                            rate_estimate: None,
                         }));
                     }
                 }
@@ -303,9 +304,7 @@ impl MediaDevices {
                 kind,
                 label: d.descriptor.label.clone(),
                 group_id: d.group_id.clone(),
-                capabilities: input.then(|| {
-                    track_capabilities(&d.descriptor.capabilities, &d.device_id, &d.group_id)
-                }),
+                capabilities: input.then(|| d.capabilities()),
             }
         };
         let of = |k: MediaDeviceKind| devices.iter().filter(move |d| d.descriptor.kind == k);
@@ -781,12 +780,7 @@ impl MediaDevices {
                     .map_err(|f| self.constraint_failure(&[kind], kind, f))?,
                 None => pick,
             };
-            let settings = track_settings(
-                &selection.settings,
-                &device.descriptor.capabilities,
-                &device.device_id,
-                &device.group_id,
-            );
+            let settings = device.settings(&selection.settings);
             let events = Arc::new(EventBus::new());
             let slot = |source: u64, muted: bool| TrackSlot {
                 source: Some(source),

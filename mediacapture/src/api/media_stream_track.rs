@@ -3,7 +3,6 @@
 use std::fmt;
 use std::sync::Arc;
 
-use mediacapture_core::capabilities::{track_capabilities, track_settings};
 use mediacapture_core::{DeviceOffer, SelectionDefaults, select_settings};
 
 use crate::api::events::{DEFAULT_EVENT_CAPACITY, EventBus, EventSubscription, TrackEvent};
@@ -177,14 +176,7 @@ impl MediaStreamTrack {
     /// Corresponds to [`MediaStreamTrack.getCapabilities()`](https://w3c.github.io/mediacapture-main/#dom-mediastreamtrack-getcapabilities).
     #[doc(alias = "getCapabilities")]
     pub fn get_capabilities(&self) -> MediaTrackCapabilities {
-        self.with(|s| {
-            track_capabilities(
-                &s.device.descriptor.capabilities,
-                &s.device.device_id,
-                &s.device.group_id,
-            )
-        })
-        .unwrap_or_default()
+        self.with(|s| s.device.capabilities()).unwrap_or_default()
     }
 
     /// Exactly the constraints last applied (by getUserMedia or `apply_constraints`), as given.
@@ -201,7 +193,7 @@ impl MediaStreamTrack {
     #[doc(alias = "getSettings")]
     pub fn get_settings(&self) -> MediaTrackSettings {
         self.with(|s| match s.state {
-            MediaStreamTrackState::Live => s.settings.clone(),
+            MediaStreamTrackState::Live => s.device.refresh(s.settings.clone()),
             MediaStreamTrackState::Ended => s.settings.inherent_only(),
         })
         .unwrap_or_default()
@@ -315,12 +307,7 @@ impl MediaStreamTrack {
             }
         }
         // In one step: the new constraints, as given, and the new settings.
-        let settings = track_settings(
-            &selection.settings,
-            &device.descriptor.capabilities,
-            &device.device_id,
-            &device.group_id,
-        );
+        let settings = device.settings(&selection.settings);
         if let Some(slot) = st.tracks.get_mut(&self.inner.key) {
             slot.pipe.set_target(target_of(&selection.settings));
             slot.constraints = constraints;
