@@ -160,6 +160,13 @@ pub struct FrameError(pub String);
 /// Timestamps and durations are in microseconds.
 #[derive(Clone, Debug)]
 pub struct VideoFrame {
+    /// One reference count for the whole frame: handing a frame to another reader is one
+    /// atomic increment.
+    inner: Arc<VideoFrameInner>,
+}
+
+#[derive(Debug)]
+struct VideoFrameInner {
     format: VideoPixelFormat,
     coded_width: u32,
     coded_height: u32,
@@ -169,7 +176,8 @@ pub struct VideoFrame {
     timestamp: i64,
     duration: Option<i64>,
     color_space: VideoColorSpace,
-    layout: Arc<[PlaneLayout]>,
+    layout: Vec<PlaneLayout>,
+    /// The pixels, shared by re-stamped copies of the frame.
     data: Arc<[u8]>,
 }
 
@@ -205,22 +213,24 @@ impl VideoFrame {
             _ => VideoColorSpace::BT709,
         };
         Ok(VideoFrame {
-            format,
-            coded_width: width,
-            coded_height: height,
-            visible_rect: Rect {
-                x: 0,
-                y: 0,
-                width,
-                height,
-            },
-            display_width: width,
-            display_height: height,
-            timestamp,
-            duration: None,
-            color_space,
-            layout: layout.into(),
-            data,
+            inner: Arc::new(VideoFrameInner {
+                format,
+                coded_width: width,
+                coded_height: height,
+                visible_rect: Rect {
+                    x: 0,
+                    y: 0,
+                    width,
+                    height,
+                },
+                display_width: width,
+                display_height: height,
+                timestamp,
+                duration: None,
+                color_space,
+                layout,
+                data,
+            }),
         })
     }
 
@@ -232,76 +242,90 @@ impl VideoFrame {
         Self::new(VideoPixelFormat::I420, width, height, timestamp, data)
     }
 
-    /// The same picture with another timestamp and duration (the buffer is shared).
-    #[must_use]
-    pub fn with_timestamp(&self, timestamp: i64, duration: Option<i64>) -> Self {
+    fn restamped(&self, timestamp: i64, duration: Option<i64>) -> Self {
+        let i = &self.inner;
         VideoFrame {
-            timestamp,
-            duration,
-            ..self.clone()
+            inner: Arc::new(VideoFrameInner {
+                format: i.format,
+                coded_width: i.coded_width,
+                coded_height: i.coded_height,
+                visible_rect: i.visible_rect,
+                display_width: i.display_width,
+                display_height: i.display_height,
+                timestamp,
+                duration,
+                color_space: i.color_space,
+                layout: i.layout.clone(),
+                data: Arc::clone(&i.data),
+            }),
         }
     }
 
-    /// Sets the duration.
+    /// The same picture with another timestamp and duration (the buffer is shared).
     #[must_use]
-    pub fn with_duration(mut self, duration: Option<i64>) -> Self {
-        self.duration = duration;
-        self
+    pub fn with_timestamp(&self, timestamp: i64, duration: Option<i64>) -> Self {
+        self.restamped(timestamp, duration)
+    }
+
+    /// Sets the duration (the buffer is shared).
+    #[must_use]
+    pub fn with_duration(self, duration: Option<i64>) -> Self {
+        self.restamped(self.inner.timestamp, duration)
     }
 
     /// The pixel format.
     pub fn format(&self) -> VideoPixelFormat {
-        self.format
+        self.inner.format
     }
     /// Width of the buffer in pixels.
     pub fn coded_width(&self) -> u32 {
-        self.coded_width
+        self.inner.coded_width
     }
     /// Height of the buffer in pixels.
     pub fn coded_height(&self) -> u32 {
-        self.coded_height
+        self.inner.coded_height
     }
     /// The part of the buffer that is the picture.
     pub fn visible_rect(&self) -> Rect {
-        self.visible_rect
+        self.inner.visible_rect
     }
     /// Width to display at.
     pub fn display_width(&self) -> u32 {
-        self.display_width
+        self.inner.display_width
     }
     /// Height to display at.
     pub fn display_height(&self) -> u32 {
-        self.display_height
+        self.inner.display_height
     }
     /// Presentation time in microseconds.
     pub fn timestamp(&self) -> i64 {
-        self.timestamp
+        self.inner.timestamp
     }
     /// Duration in microseconds, when known.
     pub fn duration(&self) -> Option<i64> {
-        self.duration
+        self.inner.duration
     }
     /// The colour space.
     pub fn color_space(&self) -> VideoColorSpace {
-        self.color_space
+        self.inner.color_space
     }
     /// The plane layouts.
     pub fn layout(&self) -> &[PlaneLayout] {
-        &self.layout
+        &self.inner.layout
     }
     /// The whole buffer.
     pub fn data(&self) -> &[u8] {
-        &self.data
+        &self.inner.data
     }
     /// The rows of plane `i` (without padding), or `None` if there is no such plane.
     pub fn plane(&self, i: usize) -> Option<&[u8]> {
-        let l = self.layout.get(i)?;
+        let l = self.inner.layout.get(i)?;
         let end = l.offset + l.stride * (l.height.saturating_sub(1)) + l.width;
-        self.data.get(l.offset..end)
+        self.inner.data.get(l.offset..end)
     }
     /// Whether two frames share one buffer (no copy was made).
     pub fn shares_buffer_with(&self, other: &VideoFrame) -> bool {
-        Arc::ptr_eq(&self.data, &other.data)
+        Arc::ptr_eq(&self.inner.data, &other.inner.data)
     }
 }
 

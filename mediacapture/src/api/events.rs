@@ -22,7 +22,7 @@
 
 use std::collections::VecDeque;
 use std::pin::Pin;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -136,6 +136,8 @@ struct Queue<E> {
     items: VecDeque<E>,
     capacity: usize,
     received: u64,
+    /// Threads blocked in `recv`/`recv_timeout`: only then does a new event need a wake-up.
+    waiting: usize,
     dropped: u64,
     closed: bool,
     waker: Option<Waker>,
@@ -191,7 +193,9 @@ impl<E> EventSubscription<E> {
             if q.closed {
                 return None;
             }
+            q.waiting += 1;
             q = self.shared.cond.wait(q).unwrap_or_else(|e| e.into_inner());
+            q.waiting -= 1;
         }
     }
 
@@ -213,12 +217,14 @@ impl<E> EventSubscription<E> {
             if now >= deadline {
                 return Err(RecvTimeoutError::Timeout);
             }
+            q.waiting += 1;
             q = self
                 .shared
                 .cond
                 .wait_timeout(q, deadline - now)
                 .map(|(g, _)| g)
                 .unwrap_or_else(|e| e.into_inner().0);
+            q.waiting -= 1;
         }
     }
 
@@ -284,7 +290,9 @@ pub(crate) struct EventBus<E> {
 }
 
 struct BusState<E> {
-    subscribers: Vec<Weak<Shared<E>>>,
+    /// Strong references: a subscription whose reader is gone is the only one left holding
+    /// it (`strong_count == 1`) and is pruned on the next event.
+    subscribers: Vec<Arc<Shared<E>>>,
     closed: bool,
 }
 
@@ -306,6 +314,7 @@ impl<E: Clone> EventBus<E> {
                 items: VecDeque::new(),
                 capacity,
                 received: 0,
+                waiting: 0,
                 dropped: 0,
                 closed: st.closed,
                 waker: None,
@@ -313,8 +322,8 @@ impl<E: Clone> EventBus<E> {
             cond: Condvar::new(),
         });
         if !st.closed {
-            st.subscribers.retain(|s| s.strong_count() > 0);
-            st.subscribers.push(Arc::downgrade(&shared));
+            st.subscribers.retain(|s| Arc::strong_count(s) > 1);
+            st.subscribers.push(Arc::clone(&shared));
         }
         EventSubscription { shared }
     }
@@ -322,30 +331,38 @@ impl<E: Clone> EventBus<E> {
     /// Queues `event` on every live subscription. Events dropped for lack of room are dropped
     /// only after every lock is released (an event may hold the last handle of a track).
     pub(crate) fn emit(&self, event: E) {
-        let subs: Vec<Arc<Shared<E>>> = {
-            let st = lock(&self.state);
+        let mut overflow = Vec::new();
+        {
+            // The bus lock is held while queueing (it orders before each queue's lock), so
+            // that one event costs no allocation however many subscribers there are.
+            let mut st = lock(&self.state);
             if st.closed {
                 return;
             }
-            st.subscribers.iter().filter_map(Weak::upgrade).collect()
-        };
-        let mut overflow = Vec::new();
-        for s in subs {
-            let waker = {
-                let mut q = lock(&s.queue);
-                if q.items.len() >= q.capacity {
-                    overflow.extend(q.items.pop_front());
-                    q.dropped += 1;
+            st.subscribers.retain(|s| Arc::strong_count(s) > 1);
+            for s in &st.subscribers {
+                let (waker, waiting) = {
+                    let mut q = lock(&s.queue);
+                    if q.items.len() >= q.capacity {
+                        overflow.extend(q.items.pop_front());
+                        q.dropped += 1;
+                    }
+                    q.items.push_back(event.clone());
+                    q.received += 1;
+                    (q.waker.take(), q.waiting > 0)
+                };
+                // No syscall when nobody is blocked on this subscription (checked under its
+                // lock, where a waiter registers before it sleeps, so no wake-up is lost).
+                if waiting {
+                    s.cond.notify_all();
                 }
-                q.items.push_back(event.clone());
-                q.received += 1;
-                q.waker.take()
-            };
-            s.cond.notify_all();
-            if let Some(w) = waker {
-                w.wake();
+                if let Some(w) = waker {
+                    w.wake();
+                }
             }
         }
+        // Dropped events go only after every lock is released (an event may hold the last
+        // handle of a track, whose drop takes the context lock).
         drop(overflow);
     }
 
@@ -358,9 +375,6 @@ impl<E: Clone> EventBus<E> {
             }
             st.closed = true;
             std::mem::take(&mut st.subscribers)
-                .iter()
-                .filter_map(Weak::upgrade)
-                .collect()
         };
         for s in subs {
             let waker = {
