@@ -105,8 +105,8 @@ fn video(c: &mut MediaTrackCapabilities, v: &VideoDeviceCapabilities) {
 }
 
 fn audio(c: &mut MediaTrackCapabilities, a: &AudioDeviceCapabilities) {
-    c.sample_rate = urange(a.sample_rates.iter().copied());
-    c.channel_count = urange(a.channel_counts.iter().copied());
+    c.sample_rate = urange(a.track_sample_rates().into_iter());
+    c.channel_count = urange(a.track_channel_counts().into_iter());
     c.sample_size = urange(a.sample_sizes.iter().copied());
     c.latency = drange(a.latencies.iter().copied());
     // Booleans first, then strings (spec: "booleans come first").

@@ -138,10 +138,31 @@ pub struct Selection {
 
 impl Selection {
     /// The native configuration the device must run in.
-    pub fn native_config(&self) -> NativeConfig {
-        match &self.settings {
-            SelectedSettings::Video { mode, .. } => NativeConfig::Video(*mode),
-            SelectedSettings::Audio(a) => NativeConfig::Audio(a.clone()),
+    /// The native configuration the device must run in to give these settings (`caps`: the
+    /// chosen device's). A resampled audio track runs its device at the device's own rate and
+    /// channel count nearest to the track's.
+    pub fn native_config(&self, caps: &DeviceCapabilities) -> NativeConfig {
+        match (&self.settings, caps) {
+            (SelectedSettings::Video { mode, .. }, _) => NativeConfig::Video(*mode),
+            (SelectedSettings::Audio(a), DeviceCapabilities::Audio(d)) => {
+                let mut n = a.clone();
+                if !d.sample_rates.contains(&a.sample_rate) {
+                    // The lowest native rate at or above the track's, else the highest.
+                    n.sample_rate = d
+                        .sample_rates
+                        .iter()
+                        .copied()
+                        .filter(|r| *r >= a.sample_rate)
+                        .min()
+                        .or_else(|| d.sample_rates.iter().copied().max())
+                        .unwrap_or(a.sample_rate);
+                }
+                if !d.channel_counts.contains(&a.channel_count) {
+                    n.channel_count = d.channel_counts.first().copied().unwrap_or(a.channel_count);
+                }
+                NativeConfig::Audio(n)
+            }
+            (SelectedSettings::Audio(a), _) => NativeConfig::Audio(a.clone()),
         }
     }
 }
@@ -834,8 +855,8 @@ impl AudioRegion {
     fn new(dev: usize, a: &AudioDeviceCapabilities, restrict: Option<&NativeConfig>) -> Self {
         let mut r = AudioRegion {
             dev,
-            rate: full_mask(a.sample_rates.len()),
-            chan: full_mask(a.channel_counts.len()),
+            rate: full_mask(a.track_sample_rates().len()),
+            chan: full_mask(a.track_channel_counts().len()),
             size: full_mask(a.sample_sizes.len()),
             lat: full_mask(a.latencies.len()),
             ec: full_mask(a.echo_cancellation.len()),
@@ -843,8 +864,11 @@ impl AudioRegion {
             ns: full_mask(a.noise_suppression.len()),
         };
         if let Some(NativeConfig::Audio(cfg)) = restrict {
-            r.rate = mask_where(&a.sample_rates, r.rate, |v| *v == cfg.sample_rate);
-            r.chan = mask_where(&a.channel_counts, r.chan, |v| *v == cfg.channel_count);
+            // A running microphone keeps its configuration; tracks may still resample it.
+            if !a.resample {
+                r.rate = mask_where(&a.sample_rates, r.rate, |v| *v == cfg.sample_rate);
+                r.chan = mask_where(&a.channel_counts, r.chan, |v| *v == cfg.channel_count);
+            }
             if let Some(s) = cfg.sample_size {
                 r.size = mask_where(&a.sample_sizes, r.size, |v| *v == s);
             }
@@ -906,9 +930,9 @@ impl AudioRegion {
         let ok = match p {
             P::DeviceId => str_ok(c, p, Some(offer.device_id)),
             P::GroupId => str_ok(c, p, Some(offer.group_id)),
-            P::SampleRate => num(&a.sample_rates, &mut self.rate, c.sample_rate),
+            P::SampleRate => num(&a.track_sample_rates(), &mut self.rate, c.sample_rate),
             P::SampleSize => num(&a.sample_sizes, &mut self.size, c.sample_size),
-            P::ChannelCount => num(&a.channel_counts, &mut self.chan, c.channel_count),
+            P::ChannelCount => num(&a.track_channel_counts(), &mut self.chan, c.channel_count),
             P::Latency => match c.latency {
                 Some(l) if l.required() => {
                     self.lat = mask_where(&a.latencies, self.lat, |v| l.satisfied(*v, EPS));
@@ -964,13 +988,13 @@ impl AudioRegion {
             move |v: &bool| c.map_or(0.0, |c| c.distance(Some(*v), |x, y| x == y))
         };
         let rate = pick(
-            &a.sample_rates,
+            &a.track_sample_rates(),
             self.rate,
             |v| nd(b.sample_rate, 0.0)(*v as f64),
             |_| false,
         );
         let chan = pick(
-            &a.channel_counts,
+            &a.track_channel_counts(),
             self.chan,
             |v| nd(b.channel_count, 0.0)(*v as f64),
             |_| false,

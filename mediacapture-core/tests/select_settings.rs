@@ -342,7 +342,12 @@ fn audio_selection_table() {
                          "echoCancellation":true,"autoGainControl":true,"noiseSuppression":true}),
     );
     ok(json!({"sampleRate":44100}), json!({"sampleRate":44100}));
-    ok(json!({"sampleRate":22050}), json!({"sampleRate":16000}));
+    // Resampling offers the standard rates besides the device's own.
+    ok(json!({"sampleRate":22050}), json!({"sampleRate":22050}));
+    ok(
+        json!({"sampleRate":{"exact":96000},"channelCount":{"exact":2}}),
+        json!({"sampleRate":96000,"channelCount":2}),
+    );
     ok(
         json!({"sampleRate":{"max":44100}}),
         json!({"sampleRate":44100}),
@@ -368,7 +373,7 @@ fn audio_selection_table() {
     );
     ok(json!({"width":{"exact":1}}), json!({"sampleRate":48000}));
     assert_eq!(
-        select(&d, Audio, json!({"sampleRate":{"min":96000}})),
+        select(&d, Audio, json!({"sampleRate":{"min":192000}})),
         Err("sampleRate".into())
     );
     assert_eq!(
@@ -400,6 +405,24 @@ fn audio_selection_table() {
             .unwrap()
             .get("latency")
             .is_none()
+    );
+}
+
+#[test]
+fn a_microphone_without_resampling_offers_only_its_own_values() {
+    use MediaStreamTrackKind::Audio;
+    let DeviceCapabilities::Audio(mut a) = mic() else {
+        panic!()
+    };
+    a.resample = false;
+    let d = vec![dev("m", "g", DeviceCapabilities::Audio(a))];
+    assert_eq!(
+        select(&d, Audio, json!({"sampleRate":22050})).unwrap()["sampleRate"],
+        json!(16000)
+    );
+    assert_eq!(
+        select(&d, Audio, json!({"sampleRate":{"exact":96000}})),
+        Err("sampleRate".into())
     );
 }
 
@@ -484,7 +507,26 @@ fn capabilities_have_the_spec_shapes() {
         (json!("cam"), json!("g"))
     );
     let m = serde_json::to_value(track_capabilities(&mic(), "m", "g")).unwrap();
-    assert_eq!(m["sampleRate"], json!({"max":48000,"min":16000}));
+    assert_eq!(
+        m["sampleRate"],
+        json!({"max":96000,"min":8000}),
+        "with resampling"
+    );
+    let DeviceCapabilities::Audio(mut fixed) = mic() else {
+        panic!()
+    };
+    fixed.resample = false;
+    let f = serde_json::to_value(track_capabilities(
+        &DeviceCapabilities::Audio(fixed),
+        "m",
+        "g",
+    ))
+    .unwrap();
+    assert_eq!(
+        f["sampleRate"],
+        json!({"max":48000,"min":16000}),
+        "without: the device's own"
+    );
     assert_eq!(m["channelCount"], json!({"max":2,"min":1}));
     assert_eq!(
         m["echoCancellation"],
@@ -533,8 +575,8 @@ fn all_dictionaries(d: &Dev, fr_grid: &[f64]) -> Vec<MediaTrackSettings> {
             }
         }
         DeviceCapabilities::Audio(a) => {
-            for &r in &a.sample_rates {
-                for &c in &a.channel_counts {
+            for r in a.track_sample_rates() {
+                for c in a.track_channel_counts() {
                     for ec in &a.echo_cancellation {
                         for &agc in &a.auto_gain_control {
                             let mut cfg = AudioConfig::new(r, c);

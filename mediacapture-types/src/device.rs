@@ -79,6 +79,40 @@ pub struct AudioDeviceCapabilities {
     pub auto_gain_control: Vec<bool>,
     /// Noise suppression values.
     pub noise_suppression: Vec<bool>,
+    /// Whether tracks may get other sample rates and channel counts than the device's, by
+    /// resampling and remixing (the audio counterpart of crop-and-scale).
+    pub resample: bool,
+}
+
+/// The sample rates offered by resampling, besides a device's own.
+pub const STANDARD_SAMPLE_RATES: [u32; 10] = [
+    8_000, 11_025, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000, 88_200, 96_000,
+];
+
+impl AudioDeviceCapabilities {
+    /// The sample rates a track can have: the device's own (first, in its order of preference)
+    /// and, when it allows resampling, the standard rates.
+    pub fn track_sample_rates(&self) -> Vec<u32> {
+        let mut v = self.sample_rates.clone();
+        if self.resample && !v.is_empty() {
+            v.extend(
+                STANDARD_SAMPLE_RATES
+                    .iter()
+                    .filter(|r| !self.sample_rates.contains(r)),
+            );
+        }
+        v
+    }
+
+    /// The channel counts a track can have: the device's own and, when it allows remixing,
+    /// mono and stereo.
+    pub fn track_channel_counts(&self) -> Vec<u32> {
+        let mut v = self.channel_counts.clone();
+        if self.resample && !v.is_empty() {
+            v.extend([1, 2].iter().filter(|c| !self.channel_counts.contains(c)));
+        }
+        v
+    }
 }
 
 impl Default for AudioDeviceCapabilities {
@@ -92,6 +126,7 @@ impl Default for AudioDeviceCapabilities {
             echo_cancellation: vec![true.into(), false.into()],
             auto_gain_control: vec![true, false],
             noise_suppression: vec![true, false],
+            resample: true,
         }
     }
 }

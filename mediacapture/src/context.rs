@@ -134,7 +134,14 @@ pub(crate) fn target_of(selected: &SelectedSettings) -> Target {
             frame_rate: *frame_rate,
             resize: *resize_mode == VideoResizeModeEnum::CropAndScale,
         },
-        _ => Target::Audio,
+        SelectedSettings::Audio(a) => Target::Audio {
+            sample_rate: a.sample_rate,
+            channels: a.channel_count,
+        },
+        _ => Target::Audio {
+            sample_rate: 0,
+            channels: 0,
+        },
     }
 }
 

@@ -385,3 +385,111 @@ fn processor_arguments_are_checked() {
         &t
     );
 }
+
+/// Zero crossings per second of one channel: twice the frequency of a pure tone.
+fn tone_frequency(samples: &[f32], channels: usize, rate: u32) -> f64 {
+    let ch0: Vec<f32> = samples.iter().step_by(channels).copied().collect();
+    let crossings = ch0
+        .windows(2)
+        .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
+        .count();
+    crossings as f64 / 2.0 / (ch0.len() as f64 / rate as f64)
+}
+
+#[test]
+fn two_clones_of_a_microphone_each_get_their_own_rate_and_channels() {
+    let (md, fake) = devices_with(CAMERA);
+    let native = audio(
+        &md,
+        r#"{"sampleRate":{"exact":48000},"channelCount":{"exact":1}}"#,
+    );
+    let other = native.clone();
+    apply(
+        &other,
+        r#"{"sampleRate":{"exact":16000},"channelCount":{"exact":2}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            other.get_settings().sample_rate,
+            other.get_settings().channel_count
+        ),
+        (Some(16000), Some(2))
+    );
+    assert_eq!(
+        (
+            native.get_settings().sample_rate,
+            native.get_settings().channel_count
+        ),
+        (Some(48000), Some(1))
+    );
+    assert_eq!(fake.open_count("mic"), 1, "one device, two shapes");
+    let (rn, ro) = (
+        MediaStreamTrackProcessor::new(&native, Some(200)).unwrap(),
+        MediaStreamTrackProcessor::new(&other, Some(200)).unwrap(),
+    );
+    let collect = |r: &MediaStreamTrackProcessor, n: usize| -> Vec<AudioData> {
+        (0..n)
+            .map(|_| r.read_timeout(WAIT).unwrap().as_audio().unwrap().clone())
+            .collect()
+    };
+    let (a, b) = (collect(&rn, 60), collect(&ro, 60));
+    for x in &a {
+        assert_eq!((x.sample_rate(), x.number_of_channels()), (48000, 1));
+    }
+    let mut ts = b[0].timestamp();
+    let mut samples = Vec::new();
+    for x in &b {
+        assert_eq!((x.sample_rate(), x.number_of_channels()), (16000, 2));
+        assert_eq!(x.timestamp(), ts, "contiguous timestamps after resampling");
+        ts += x.duration();
+        samples.extend(x.to_f32());
+    }
+    let frames = samples.len() / 2;
+    assert!(
+        (frames as f64 - 60.0 * 160.0).abs() <= 160.0,
+        "{frames} frames for 600 ms at 16 kHz"
+    );
+    // Both channels carry the same signal, and it is still the 440 Hz tone.
+    assert!(samples.chunks(2).all(|f| f[0] == f[1]));
+    // Skip the beep in the first 50 ms of each second: use the middle of the capture.
+    let f = tone_frequency(&samples[2 * 1600..2 * 8000], 2, 16000);
+    assert!((f - 440.0).abs() < 15.0, "tone at {f:.1} Hz");
+    let f0 = tone_frequency(
+        &a.iter().flat_map(|x| x.to_f32()).collect::<Vec<_>>()[4800..24000],
+        1,
+        48000,
+    );
+    assert!((f0 - 440.0).abs() < 15.0, "native tone at {f0:.1} Hz");
+}
+
+/// Reads `n` frames and returns the last (every read must succeed).
+fn read_last(r: &MediaStreamTrackProcessor, n: usize) -> MediaFrame {
+    let mut last = r.read_timeout(WAIT).unwrap();
+    for _ in 1..n {
+        last = r.read_timeout(WAIT).unwrap();
+    }
+    last
+}
+
+#[test]
+fn a_lone_audio_track_switches_the_device_instead_of_resampling() {
+    let (md, fake) = devices_with(CAMERA);
+    let t = audio(&md, r#"{"sampleRate":{"exact":48000}}"#);
+    apply(&t, r#"{"sampleRate":{"exact":16000}}"#).unwrap();
+    let r = MediaStreamTrackProcessor::new(&t, Some(50)).unwrap();
+    let a = read_last(&r, 20);
+    assert_eq!(a.as_audio().unwrap().sample_rate(), 16000);
+    // 16 kHz is one of the device's own rates: the device was switched, once, never reopened.
+    assert_eq!(fake.open_count("mic"), 1);
+    apply(&t, r#"{"sampleRate":{"exact":22050}}"#).unwrap();
+    let a = read_last(&r, 40);
+    assert_eq!(
+        (
+            a.as_audio().unwrap().sample_rate(),
+            t.get_settings().sample_rate
+        ),
+        (22050, Some(22050)),
+        "resampled"
+    );
+}

@@ -821,7 +821,7 @@ impl MediaDevices {
             }
             // Step 11.2-11.5: start the device. The source and its first track exist before
             // the backend is called, so that no early event is lost.
-            let native = selection.native_config();
+            let native = selection.native_config(&device.descriptor.capabilities);
             let media = SourceMedia::new();
             let (source, key) = {
                 let mut st = ctx.lock();

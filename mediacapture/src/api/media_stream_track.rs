@@ -269,7 +269,12 @@ impl MediaStreamTrack {
                     ),
                 )
             })?;
-        let native = selection.native_config();
+        // A shared source keeps its mode; the track's pipe adapts (crop-and-scale, resampling).
+        let native = if shared {
+            current.clone()
+        } else {
+            selection.native_config(&device.descriptor.capabilities)
+        };
         if native != current {
             // Only a track alone on its source gets here. Switch the device without holding the
             // context lock; `_op` keeps other applications out meanwhile.
