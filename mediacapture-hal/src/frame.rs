@@ -336,13 +336,17 @@ impl VideoFrame {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AudioSampleFormat {
-    /// 32-bit float, interleaved.
+    /// 32-bit float, interleaved (`"f32"`).
     F32,
-    /// 16-bit signed, interleaved.
+    /// 16-bit signed, interleaved (`"s16"`).
     S16,
+    /// 32-bit float, one plane per channel (`"f32-planar"`).
+    F32Planar,
+    /// 16-bit signed, one plane per channel (`"s16-planar"`).
+    S16Planar,
 }
 
-/// The samples of an [`AudioData`], interleaved.
+/// The samples of an [`AudioData`]: interleaved (`L R L R …`) or planar (`L L … R R …`).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum AudioSamples {
@@ -350,6 +354,10 @@ pub enum AudioSamples {
     F32(Arc<[f32]>),
     /// 16-bit signed samples.
     S16(Arc<[i16]>),
+    /// 32-bit float samples, channel after channel.
+    F32Planar(Arc<[f32]>),
+    /// 16-bit signed samples, channel after channel.
+    S16Planar(Arc<[i16]>),
 }
 
 /// A chunk of audio.
@@ -409,6 +417,48 @@ impl AudioData {
         })
     }
 
+    /// Planar `f32` samples: all of channel 0, then all of channel 1, ….
+    ///
+    /// # Errors
+    /// As [`new_f32`](Self::new_f32).
+    pub fn new_f32_planar(
+        sample_rate: u32,
+        channels: u32,
+        timestamp: i64,
+        samples: impl Into<Arc<[f32]>>,
+    ) -> Result<Self, FrameError> {
+        let samples = samples.into();
+        let frames = Self::check(sample_rate, channels, samples.len())?;
+        Ok(AudioData {
+            sample_rate,
+            number_of_channels: channels,
+            number_of_frames: frames,
+            timestamp,
+            samples: AudioSamples::F32Planar(samples),
+        })
+    }
+
+    /// Planar `i16` samples: all of channel 0, then all of channel 1, ….
+    ///
+    /// # Errors
+    /// As [`new_f32`](Self::new_f32).
+    pub fn new_s16_planar(
+        sample_rate: u32,
+        channels: u32,
+        timestamp: i64,
+        samples: impl Into<Arc<[i16]>>,
+    ) -> Result<Self, FrameError> {
+        let samples = samples.into();
+        let frames = Self::check(sample_rate, channels, samples.len())?;
+        Ok(AudioData {
+            sample_rate,
+            number_of_channels: channels,
+            number_of_frames: frames,
+            timestamp,
+            samples: AudioSamples::S16Planar(samples),
+        })
+    }
+
     fn check(rate: u32, channels: u32, len: usize) -> Result<u32, FrameError> {
         if rate == 0 || channels == 0 {
             return Err(FrameError(format!("{rate} Hz, {channels} channels")));
@@ -427,6 +477,8 @@ impl AudioData {
         let samples = match self.samples {
             AudioSamples::F32(_) => AudioSamples::F32(vec![0.0; n].into()),
             AudioSamples::S16(_) => AudioSamples::S16(vec![0; n].into()),
+            AudioSamples::F32Planar(_) => AudioSamples::F32Planar(vec![0.0; n].into()),
+            AudioSamples::S16Planar(_) => AudioSamples::S16Planar(vec![0; n].into()),
         };
         AudioData {
             samples,
@@ -439,6 +491,8 @@ impl AudioData {
         match self.samples {
             AudioSamples::F32(_) => AudioSampleFormat::F32,
             AudioSamples::S16(_) => AudioSampleFormat::S16,
+            AudioSamples::F32Planar(_) => AudioSampleFormat::F32Planar,
+            AudioSamples::S16Planar(_) => AudioSampleFormat::S16Planar,
         }
     }
     /// Samples per second.
@@ -467,10 +521,25 @@ impl AudioData {
     }
     /// The samples as interleaved `f32` (converted from `s16` if needed).
     pub fn to_f32(&self) -> Vec<f32> {
+        let s16 = |v: &i16| *v as f32 / 32768.0;
         match &self.samples {
             AudioSamples::F32(s) => s.to_vec(),
-            AudioSamples::S16(s) => s.iter().map(|v| *v as f32 / 32768.0).collect(),
+            AudioSamples::S16(s) => s.iter().map(s16).collect(),
+            AudioSamples::F32Planar(s) => self.interleave(s, |v| *v),
+            AudioSamples::S16Planar(s) => self.interleave(s, s16),
         }
+    }
+
+    fn interleave<T>(&self, planar: &[T], f: impl Fn(&T) -> f32) -> Vec<f32> {
+        let (frames, channels) = (
+            self.number_of_frames as usize,
+            self.number_of_channels as usize,
+        );
+        let mut out = Vec::with_capacity(frames * channels);
+        for i in 0..frames {
+            out.extend((0..channels).map(|c| f(&planar[c * frames + i])));
+        }
+        out
     }
 }
 
@@ -544,5 +613,16 @@ mod tests {
         assert!(a.silence_like().to_f32().iter().all(|s| *s == 0.0));
         let s = AudioData::new_s16(8000, 1, 0, vec![16384i16, -32768]).unwrap();
         assert_eq!(s.to_f32(), vec![0.5, -1.0]);
+        // Planar layouts interleave on conversion.
+        let p = AudioData::new_f32_planar(8000, 2, 0, vec![1.0f32, 2.0, 3.0, -1.0, -2.0, -3.0])
+            .unwrap();
+        assert_eq!(
+            (p.number_of_frames(), p.format()),
+            (3, AudioSampleFormat::F32Planar)
+        );
+        assert_eq!(p.to_f32(), vec![1.0, -1.0, 2.0, -2.0, 3.0, -3.0]);
+        let q = AudioData::new_s16_planar(8000, 2, 0, vec![16384i16, 0, -16384, 8192]).unwrap();
+        assert_eq!(q.to_f32(), vec![0.5, -0.5, 0.0, 0.25]);
+        assert_eq!(q.silence_like().format(), AudioSampleFormat::S16Planar);
     }
 }

@@ -75,7 +75,8 @@ fn shape_of(frame: &MediaFrame) -> NativeConfig {
         MediaFrame::Audio(a) => {
             let mut c = AudioConfig::new(a.sample_rate(), a.number_of_channels());
             c.sample_size = Some(match a.format() {
-                mediacapture_hal::frame::AudioSampleFormat::S16 => 16,
+                mediacapture_hal::frame::AudioSampleFormat::S16
+                | mediacapture_hal::frame::AudioSampleFormat::S16Planar => 16,
                 _ => 32,
             });
             NativeConfig::Audio(c)
