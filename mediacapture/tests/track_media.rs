@@ -292,7 +292,7 @@ fn readers_share_frames_instead_of_copying() {
 
 #[test]
 fn stats_count_decimation_freeze_while_disabled_and_start_at_zero_for_clones() {
-    let (md, _) = devices_with(CAMERA);
+    let (md, fake) = devices_with(CAMERA);
     let t = video(
         &md,
         r#"{"frameRate":{"exact":10},"width":{"exact":320},"height":{"exact":240}}"#,
@@ -310,12 +310,15 @@ fn stats_count_decimation_freeze_while_disabled_and_start_at_zero_for_clones() {
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(t.stats(), frozen, "frozen while disabled");
     t.set_enabled(true);
+    // Clone with the camera muted, so that no frame slips in before the first look.
+    fake.set_muted(MediaDeviceKind::VideoInput, "cam", true);
     let c = t.clone();
     assert_eq!(
         c.stats(),
         MediaStreamTrackStats::default(),
         "a clone starts from zero"
     );
+    fake.set_muted(MediaDeviceKind::VideoInput, "cam", false);
     std::thread::sleep(Duration::from_millis(200));
     assert!(c.stats().delivered_frames > 0);
     assert!(

@@ -740,7 +740,7 @@ mod tests {
         let b = FakeBackend::new(
             FakeDevicesConfig::from_json(
                 r#"{"videoinput":[{"id":"c","modes":[{"width":64,"height":48,"frameRate":30}],
-                "muteAtMs":[10],"unmuteAtMs":[30],"failAfterMs":50}]}"#,
+                "muteAtMs":[300],"unmuteAtMs":[400],"failAfterMs":500}]}"#,
             )
             .unwrap(),
         );
@@ -929,7 +929,7 @@ mod tests {
     fn scripted_hotplug_adds_then_removes() {
         let b = FakeBackend::new(
             FakeDevicesConfig::from_json(
-                r#"{"audiooutput":[{"id":"o","addAfterMs":20,"removeAfterMs":60}]}"#,
+                r#"{"audiooutput":[{"id":"o","addAfterMs":300,"removeAfterMs":500}]}"#,
             )
             .unwrap(),
         );

@@ -60,6 +60,26 @@ pub fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).expect("serializes")
 }
 
+/// The next track event other than `started`, or a failure after WAIT. (`started` follows the
+/// source's first frame, which may come before a test subscribes: a subscription sees it only
+/// if it was made first, so tests of other events must not depend on it.)
+pub fn next_event(s: &EventSubscription<TrackEvent>) -> TrackEvent {
+    loop {
+        match next(s) {
+            TrackEvent::Started => continue,
+            e => return e,
+        }
+    }
+}
+
+/// `events` without `started` (see [`next_event`]).
+pub fn without_started(events: Vec<TrackEvent>) -> Vec<TrackEvent> {
+    events
+        .into_iter()
+        .filter(|e| *e != TrackEvent::Started)
+        .collect()
+}
+
 /// The next event, or a failure after WAIT.
 pub fn next<E: std::fmt::Debug>(s: &EventSubscription<E>) -> E {
     s.recv_timeout(WAIT).expect("an event in time")
