@@ -25,7 +25,9 @@ use std::sync::{Arc, Weak};
 
 pub mod frame;
 
-pub use frame::{AudioData, MediaFrame, MediaSink, VideoFrame, VideoPixelFormat};
+pub use frame::{
+    AudioData, FrameBuffer, FramePool, MediaFrame, MediaSink, VideoFrame, VideoPixelFormat,
+};
 pub use mediacapture_types::MediaDeviceKind;
 pub use mediacapture_types::device::{
     AudioConfig, AudioDeviceCapabilities, DeviceCapabilities, NativeConfig,

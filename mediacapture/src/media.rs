@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use mediacapture_hal::frame::FrameError;
-use mediacapture_hal::{AudioData, MediaFrame, VideoFrame, VideoPixelFormat};
+use mediacapture_hal::{AudioData, FramePool, MediaFrame, VideoFrame, VideoPixelFormat};
 
 use crate::api::events::{EventBus, lock};
 
@@ -123,7 +123,7 @@ impl TrackPipe {
         &self,
         frame: &MediaFrame,
         scaled: &mut HashMap<(u32, u32), VideoFrame>,
-        resizer: &mut Resizer,
+        scaler: &mut Scaler,
     ) {
         let out = {
             let mut st = lock(&self.state);
@@ -170,7 +170,7 @@ impl TrackPipe {
                     let next = st.next_due.map_or(ts, |d| d.max(ts - period)) + period;
                     st.next_due = Some(next);
                     let out = if st.enabled {
-                        match adapt(f, width, height, scaled, resizer) {
+                        match adapt(f, width, height, scaled, scaler) {
                             Ok(v) => v,
                             Err(e) => {
                                 log::warn!("cannot scale a frame to {width}x{height}: {e}");
@@ -373,7 +373,7 @@ fn adapt(
     width: u32,
     height: u32,
     scaled: &mut HashMap<(u32, u32), VideoFrame>,
-    resizer: &mut Resizer,
+    scaler: &mut Scaler,
 ) -> Result<VideoFrame, FrameError> {
     if (f.coded_width(), f.coded_height()) == (width, height) {
         return Ok(f.clone());
@@ -381,7 +381,7 @@ fn adapt(
     if let Some(v) = scaled.get(&(width, height)) {
         return Ok(v.clone());
     }
-    let v = crop_and_scale(f, width, height, resizer)?;
+    let v = crop_and_scale(f, width, height, scaler)?;
     scaled.insert((width, height), v.clone());
     Ok(v)
 }
@@ -392,7 +392,7 @@ pub(crate) fn crop_and_scale(
     f: &VideoFrame,
     width: u32,
     height: u32,
-    resizer: &mut Resizer,
+    scaler: &mut Scaler,
 ) -> Result<VideoFrame, FrameError> {
     if f.format() != VideoPixelFormat::I420 {
         return Err(FrameError(format!(
@@ -409,7 +409,7 @@ pub(crate) fn crop_and_scale(
     };
     let (cx, cy) = ((sw - cw) / 2.0, (sh - ch) / 2.0);
     let (layout, size) = VideoPixelFormat::I420.layout(width, height);
-    let mut out = vec![0u8; size];
+    let mut out = scaler.pool.buffer(size);
     let err = |e: &dyn std::fmt::Display| FrameError(e.to_string());
     for (i, dst_l) in layout.iter().enumerate() {
         let src_l = f.layout()[i];
@@ -436,7 +436,8 @@ pub(crate) fn crop_and_scale(
         let options = ResizeOptions::new()
             .resize_alg(ResizeAlg::Convolution(FilterType::Bilinear))
             .crop(cx * kx, cy * ky, cw * kx, ch * ky);
-        resizer
+        scaler
+            .resizer
             .resize(&src, &mut dst, &options)
             .map_err(|e| err(&e))?;
     }
@@ -446,17 +447,33 @@ pub(crate) fn crop_and_scale(
     )
 }
 
+/// What scaling needs, one per source (used on its capture thread): the resizer's scratch
+/// buffers and a bounded pool for the scaled frames.
+pub(crate) struct Scaler {
+    resizer: Resizer,
+    pool: FramePool,
+}
+
+impl Scaler {
+    pub fn new() -> Self {
+        Scaler {
+            resizer: Resizer::new(),
+            pool: FramePool::new(8),
+        }
+    }
+}
+
 /// A source's side of the media path: the pipes of its live tracks.
 pub(crate) struct SourceMedia {
     pipes: Mutex<Vec<Arc<TrackPipe>>>,
-    resizer: Mutex<Resizer>,
+    scaler: Mutex<Scaler>,
 }
 
 impl SourceMedia {
     pub fn new() -> Arc<Self> {
         Arc::new(SourceMedia {
             pipes: Mutex::new(Vec::new()),
-            resizer: Mutex::new(Resizer::new()),
+            scaler: Mutex::new(Scaler::new()),
         })
     }
 
@@ -477,9 +494,9 @@ impl SourceMedia {
     pub fn deliver(&self, frame: MediaFrame) {
         let pipes: Vec<Arc<TrackPipe>> = lock(&self.pipes).clone();
         let mut scaled = HashMap::new();
-        let mut resizer = lock(&self.resizer);
+        let mut scaler = lock(&self.scaler);
         for p in &pipes {
-            p.deliver(&frame, &mut scaled, &mut resizer);
+            p.deliver(&frame, &mut scaled, &mut scaler);
         }
     }
 }
@@ -499,7 +516,7 @@ mod tests {
             Pattern::new(1280, 720).render(4242, 5),
         )
         .unwrap();
-        let mut r = Resizer::new();
+        let mut r = Scaler::new();
         for (w, h) in [(640, 360), (641, 361), (320, 240), (100, 100), (1280, 720)] {
             let s = crop_and_scale(&f, w, h, &mut r).unwrap();
             assert_eq!(

@@ -32,8 +32,8 @@ pub use config::{FakeConfigError, FakeDevicesConfig};
 use config::{FakeDeviceSpec, Script};
 use mediacapture_hal::{
     AudioData, Backend, BackendError, BackendErrorKind, DeviceCapabilities, DeviceDescriptor,
-    DeviceEvent, DeviceEventSink, DeviceHandle, EndReason, HotplugObserver, MediaDeviceKind,
-    MediaFrame, MediaSink, NativeConfig, VideoFrame, VideoPixelFormat,
+    DeviceEvent, DeviceEventSink, DeviceHandle, EndReason, FramePool, HotplugObserver,
+    MediaDeviceKind, MediaFrame, MediaSink, NativeConfig, VideoFrame, VideoPixelFormat,
 };
 use pattern::{Pattern, tone_sample};
 
@@ -475,12 +475,19 @@ fn capture(
     let mut started = false;
     let mut current: Option<NativeConfig> = None;
     let mut pattern: Option<Pattern> = None;
+    // Enough idle buffers for what readers typically hold on to; more are freed.
+    let pool = FramePool::new(8);
     let (mut base_us, mut index, mut frame_no, mut sample_no) = (0i64, 0u64, 0u64, 0u64);
     while shared.running.load(Ordering::SeqCst) {
         let config = lock(&shared.config).clone();
         if current.as_ref() != Some(&config) {
             // A new configuration starts now; timestamps stay continuous.
-            base_us = start.elapsed().as_micros() as i64;
+            // The first configuration starts at 0; a later one where the clock has got to.
+            base_us = if current.is_none() {
+                0
+            } else {
+                start.elapsed().as_micros() as i64
+            };
             index = 0;
             pattern = match (&config, &producer) {
                 (NativeConfig::Video(m), Producer::Synthetic) => {
@@ -523,15 +530,13 @@ fn capture(
             (Producer::Synthetic, NativeConfig::Video(m)) => match &pattern {
                 Some(p) => {
                     frame_no += 1;
-                    VideoFrame::new(
-                        VideoPixelFormat::I420,
-                        m.width,
-                        m.height,
-                        ts,
-                        p.render(frame_no - 1, ts),
-                    )
-                    .map(|f| Some(MediaFrame::Video(f.with_duration(Some(duration)))))
-                    .map_err(|e| e.to_string())
+                    // Pooled: a steady stream of frames allocates nothing.
+                    let (_, size) = VideoPixelFormat::I420.layout(m.width, m.height);
+                    let mut buf = pool.buffer(size);
+                    p.render_into(frame_no - 1, ts, &mut buf);
+                    VideoFrame::new(VideoPixelFormat::I420, m.width, m.height, ts, buf)
+                        .map(|f| Some(MediaFrame::Video(f.with_duration(Some(duration)))))
+                        .map_err(|e| e.to_string())
                 }
                 None => continue,
             },

@@ -92,8 +92,18 @@ impl Pattern {
 
     /// Frame `index`, stamped `timestamp_us`, as a tightly packed I420 buffer.
     pub fn render(&self, index: u64, timestamp_us: i64) -> Vec<u8> {
+        let mut f = vec![0u8; self.background.len()];
+        self.render_into(index, timestamp_us, &mut f);
+        f
+    }
+
+    /// Frame `index` into `f`, which must be exactly one frame long (every byte is written).
+    pub fn render_into(&self, index: u64, timestamp_us: i64, f: &mut [u8]) {
         let (w, h) = (self.width, self.height);
-        let mut f = self.background.clone();
+        if f.len() != self.background.len() {
+            return;
+        }
+        f.copy_from_slice(&self.background);
         let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
         // The moving stripe.
         let stripe = (w / 32).max(2);
@@ -153,7 +163,6 @@ impl Pattern {
                 f[row * w + a..row * w + b].fill(luma);
             }
         }
-        f
     }
 }
 
