@@ -520,14 +520,13 @@ impl AudioData {
         samples: impl Into<Arc<[f32]>>,
     ) -> Result<Self, FrameError> {
         let samples = samples.into();
-        let frames = Self::check(sample_rate, channels, samples.len())?;
-        Ok(AudioData {
+        Self::with_samples(
             sample_rate,
-            number_of_channels: channels,
-            number_of_frames: frames,
+            channels,
             timestamp,
-            samples: AudioSamples::F32(samples),
-        })
+            samples.len(),
+            AudioSamples::F32(samples),
+        )
     }
 
     /// Interleaved `i16` samples.
@@ -541,14 +540,13 @@ impl AudioData {
         samples: impl Into<Arc<[i16]>>,
     ) -> Result<Self, FrameError> {
         let samples = samples.into();
-        let frames = Self::check(sample_rate, channels, samples.len())?;
-        Ok(AudioData {
+        Self::with_samples(
             sample_rate,
-            number_of_channels: channels,
-            number_of_frames: frames,
+            channels,
             timestamp,
-            samples: AudioSamples::S16(samples),
-        })
+            samples.len(),
+            AudioSamples::S16(samples),
+        )
     }
 
     /// Planar `f32` samples: all of channel 0, then all of channel 1, ….
@@ -562,14 +560,13 @@ impl AudioData {
         samples: impl Into<Arc<[f32]>>,
     ) -> Result<Self, FrameError> {
         let samples = samples.into();
-        let frames = Self::check(sample_rate, channels, samples.len())?;
-        Ok(AudioData {
+        Self::with_samples(
             sample_rate,
-            number_of_channels: channels,
-            number_of_frames: frames,
+            channels,
             timestamp,
-            samples: AudioSamples::F32Planar(samples),
-        })
+            samples.len(),
+            AudioSamples::F32Planar(samples),
+        )
     }
 
     /// Planar `i16` samples: all of channel 0, then all of channel 1, ….
@@ -583,13 +580,29 @@ impl AudioData {
         samples: impl Into<Arc<[i16]>>,
     ) -> Result<Self, FrameError> {
         let samples = samples.into();
-        let frames = Self::check(sample_rate, channels, samples.len())?;
+        Self::with_samples(
+            sample_rate,
+            channels,
+            timestamp,
+            samples.len(),
+            AudioSamples::S16Planar(samples),
+        )
+    }
+
+    fn with_samples(
+        sample_rate: u32,
+        channels: u32,
+        timestamp: i64,
+        len: usize,
+        samples: AudioSamples,
+    ) -> Result<Self, FrameError> {
+        let number_of_frames = Self::check(sample_rate, channels, len)?;
         Ok(AudioData {
             sample_rate,
             number_of_channels: channels,
-            number_of_frames: frames,
+            number_of_frames,
             timestamp,
-            samples: AudioSamples::S16Planar(samples),
+            samples,
         })
     }
 

@@ -303,59 +303,49 @@ impl WavSource {
     ) -> Result<Option<AudioData>, String> {
         let want = frames * self.spec.channels as usize;
         let (rate, ch) = (self.spec.sample_rate, self.spec.channels as u32);
-        let err = |e: &dyn std::fmt::Display| format!("{}: {e}", self.path.display());
-        if self.spec.sample_format == hound::SampleFormat::Int && self.spec.bits_per_sample == 16 {
-            let mut out: Vec<i16> = Vec::with_capacity(want);
-            while out.len() < want {
-                let before = out.len();
-                for s in self.reader.samples::<i16>().take(want - out.len()) {
-                    out.push(s.map_err(|e| err(&e))?);
-                }
-                if out.len() == before || out.len() < want {
-                    if !self.looping {
-                        break;
-                    }
-                    self.reader.seek(0).map_err(|e| err(&e))?;
-                }
+        let path = self.path.display().to_string();
+        let err = |e: &dyn std::fmt::Display| format!("{path}: {e}");
+        let data = match (self.spec.sample_format, self.spec.bits_per_sample) {
+            // 16-bit files stay 16-bit: they round-trip exactly.
+            (hound::SampleFormat::Int, 16) => {
+                let out = self.fill::<i16, i16>(want, |v| v).map_err(|e| err(&e))?;
+                (!out.is_empty()).then(|| AudioData::new_s16(rate, ch, timestamp, out))
             }
-            if out.is_empty() {
-                return Ok(None);
+            (hound::SampleFormat::Int, bits) => {
+                let scale = 1.0 / (1u64 << (bits - 1)) as f32;
+                let out = self
+                    .fill::<i32, f32>(want, |v| v as f32 * scale)
+                    .map_err(|e| err(&e))?;
+                (!out.is_empty()).then(|| AudioData::new_f32(rate, ch, timestamp, out))
             }
-            return AudioData::new_s16(rate, ch, timestamp, out)
-                .map(Some)
-                .map_err(|e| err(&e));
-        }
-        let scale = match self.spec.sample_format {
-            hound::SampleFormat::Float => 1.0,
-            hound::SampleFormat::Int => 1.0 / (1u64 << (self.spec.bits_per_sample - 1)) as f32,
+            (hound::SampleFormat::Float, _) => {
+                let out = self.fill::<f32, f32>(want, |v| v).map_err(|e| err(&e))?;
+                (!out.is_empty()).then(|| AudioData::new_f32(rate, ch, timestamp, out))
+            }
         };
-        let mut out: Vec<f32> = Vec::with_capacity(want);
+        data.transpose().map_err(|e| err(&e))
+    }
+
+    /// Reads `want` samples, wrapping around a looping file; fewer at the end of one that does
+    /// not loop.
+    fn fill<S: hound::Sample, T>(
+        &mut self,
+        want: usize,
+        convert: impl Fn(S) -> T,
+    ) -> Result<Vec<T>, hound::Error> {
+        let mut out = Vec::with_capacity(want);
         while out.len() < want {
             let before = out.len();
-            match self.spec.sample_format {
-                hound::SampleFormat::Float => {
-                    for s in self.reader.samples::<f32>().take(want - out.len()) {
-                        out.push(s.map_err(|e| err(&e))?);
-                    }
-                }
-                hound::SampleFormat::Int => {
-                    for s in self.reader.samples::<i32>().take(want - out.len()) {
-                        out.push(s.map_err(|e| err(&e))? as f32 * scale);
-                    }
-                }
+            for s in self.reader.samples::<S>().take(want - out.len()) {
+                out.push(convert(s?));
             }
             if out.len() == before || out.len() < want {
                 if !self.looping {
                     break;
                 }
-                self.reader.seek(0).map_err(|e| err(&e))?;
+                self.reader.seek(0)?;
             }
         }
-        if out.is_empty() {
-            return Ok(None);
-        }
-        AudioData::new_f32(rate, ch, timestamp, out)
-            .map(Some)
-            .map_err(|e| err(&e))
+        Ok(out)
     }
 }
