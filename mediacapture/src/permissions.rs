@@ -80,6 +80,10 @@ pub enum PermissionPolicy {
     /// Camera and microphone are denied: getUserMedia fails with `NotAllowedError`.
     Denied,
     /// Ask the callback on the first getUserMedia of each kind; remember its answer.
+    ///
+    /// The callback runs inside that getUserMedia, which holds the `MediaDevices`' operation
+    /// lock: it must not call `get_user_media` or `apply_constraints` on the same
+    /// `MediaDevices` (that would wait for itself).
     Prompt(PromptCallback),
 }
 
