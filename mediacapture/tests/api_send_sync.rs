@@ -25,6 +25,15 @@ assert_impl_all!(MediaStreamTrackEvent: Send, Sync);
 assert_impl_all!(PermissionPolicy: Send, Sync);
 assert_impl_all!(FakeBackend: Send, Sync);
 assert_impl_all!(FakeDevicesConfig: Send, Sync);
+assert_impl_all!(MediaStreamTrackProcessor: Send, Sync);
+assert_impl_all!(MediaStreamTrackStats: Send, Sync);
+assert_impl_all!(VideoTrackGenerator: Send, Sync);
+assert_impl_all!(AudioTrackGenerator: Send, Sync);
+assert_impl_all!(VideoFrame: Send, Sync, Clone);
+assert_impl_all!(AudioData: Send, Sync, Clone);
+assert_impl_all!(MediaFrame: Send, Sync, Clone);
+assert_impl_all!(hal::FramePool: Send, Sync, Clone);
+assert_impl_all!(hal::FrameBuffer: Send, Sync);
 
 fn is_send<T: Send>(_: &T) {}
 
