@@ -131,11 +131,23 @@ impl Pattern {
         let (tx, ty) = (4 * s, 4 * s);
         let tw = (text.len() * 6 * s + 2 * s).min(w.saturating_sub(tx));
         let th = (9 * s).min(h.saturating_sub(ty));
-        for row in ty.saturating_sub(s)..(ty + th).min(h) {
-            for x in tx.saturating_sub(s)..(tx + tw).min(w) {
-                f[row * w + x] = 16;
+        // Grey (neutral) chroma under a luma rectangle, so black and white stay black and white.
+        let neutral = |f: &mut [u8], (x0, x1): (usize, usize), (y0, y1): (usize, usize)| {
+            for row in y0 / 2..y1.div_ceil(2).min(ch) {
+                for x in x0 / 2..x1.div_ceil(2).min(cw) {
+                    f[w * h + row * cw + x] = 128;
+                    f[w * h + cw * ch + row * cw + x] = 128;
+                }
             }
+        };
+        let (bx, by) = (
+            (tx.saturating_sub(s), (tx + tw).min(w)),
+            (ty.saturating_sub(s), (ty + th).min(h)),
+        );
+        for row in by.0..by.1 {
+            f[row * w + bx.0..row * w + bx.1].fill(16);
         }
+        neutral(f, bx, by);
         for (i, c) in text.chars().enumerate() {
             let g = glyph(c);
             for (gy, bits) in g.iter().enumerate() {
@@ -156,6 +168,9 @@ impl Pattern {
         }
         // The barcode of the frame number.
         let (cells, top, bottom) = barcode_geometry(w, h);
+        if let (Some(first), Some(last)) = (cells.first(), cells.last()) {
+            neutral(f, (first.0, last.1), (top, bottom));
+        }
         for (i, (a, b)) in cells.iter().enumerate() {
             let bit = (index >> (BARCODE_BITS as usize - 1 - i)) & 1;
             let luma = if bit == 1 { 235 } else { 16 };
