@@ -250,19 +250,15 @@ impl Generator {
             return;
         };
         src.device = Arc::clone(&record);
-        src.native = native.clone();
+        let old = std::mem::replace(&mut src.native, native.clone());
+        let followed = as_is(&old);
         let tracks = src.tracks.clone();
         for t in tracks {
             if let Some(slot) = st.tracks.get_mut(&t) {
                 slot.device = Arc::clone(&record);
-                let as_is_track = !matches!(
-                    slot.selected,
-                    SelectedSettings::Video {
-                        resize_mode: VideoResizeModeEnum::CropAndScale,
-                        ..
-                    }
-                );
-                if as_is_track {
+                // Tracks that took the frames as they were keep doing so; tracks with settings
+                // of their own (cropped, scaled, resampled) keep those.
+                if slot.selected == followed {
                     slot.selected = as_is(&native);
                     slot.pipe.set_target(target_of(&slot.selected));
                 }

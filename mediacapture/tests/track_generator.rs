@@ -175,3 +175,34 @@ fn audio_generator_settings_follow_the_data() {
     assert!(a.as_audio().unwrap().to_f32().iter().all(|v| *v == 0.0));
     assert_eq!(g.track().kind(), MediaStreamTrackKind::Audio);
 }
+
+#[test]
+fn a_constrained_audio_clone_keeps_its_shape_when_the_written_data_changes() {
+    let g = AudioTrackGenerator::new();
+    g.write(&AudioData::new_f32(48_000, 1, 0, vec![0.25f32; 480]).unwrap())
+        .unwrap();
+    let low = g.track().clone();
+    apply(
+        &low,
+        r#"{"sampleRate":{"exact":16000},"channelCount":{"exact":2}}"#,
+    )
+    .unwrap();
+    // The data written changes shape: the as-is track follows it, the constrained clone does not.
+    g.write(&AudioData::new_f32(44_100, 2, 10_000, vec![0.25f32; 882]).unwrap())
+        .unwrap();
+    let (s, l) = (g.track().get_settings(), low.get_settings());
+    assert_eq!((s.sample_rate, s.channel_count), (Some(44_100), Some(2)));
+    assert_eq!((l.sample_rate, l.channel_count), (Some(16_000), Some(2)));
+    let r = MediaStreamTrackProcessor::new(&low, Some(64)).unwrap();
+    for i in 0..10 {
+        g.write(&AudioData::new_f32(44_100, 2, 20_000 + i * 10_000, vec![0.25f32; 882]).unwrap())
+            .unwrap();
+    }
+    let got = r.read_timeout(WAIT).unwrap();
+    let a = got.as_audio().unwrap();
+    assert_eq!(
+        (a.sample_rate(), a.number_of_channels()),
+        (16_000, 2),
+        "resampled to the clone's settings"
+    );
+}
