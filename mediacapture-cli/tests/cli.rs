@@ -184,6 +184,25 @@ fn tool(name: &str) -> std::path::PathBuf {
     p
 }
 
+/// ffprobe's view of the first stream of `path`: the `entries` asked for (frames counted).
+fn ffprobe_stream(path: &std::path::Path, entries: &str) -> Value {
+    let probe = Command::new(tool("ffprobe"))
+        .args([
+            "-v",
+            "error",
+            "-count_frames",
+            "-show_entries",
+            &format!("stream={entries}"),
+            "-of",
+            "json",
+        ])
+        .arg(path)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&probe.stdout).unwrap();
+    v["streams"][0].clone()
+}
+
 fn temp(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("mediacapture-cli-{}-{name}", std::process::id()))
 }
@@ -203,21 +222,7 @@ fn capture_writes_y4m_that_ffprobe_reads_with_the_requested_size_and_count() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let summary = String::from_utf8_lossy(&o.stdout);
     assert!(summary.contains("30 frames of 641x361"), "{summary}");
-    let probe = Command::new(tool("ffprobe"))
-        .args([
-            "-v",
-            "error",
-            "-count_frames",
-            "-show_entries",
-            "stream=width,height,nb_read_frames,pix_fmt",
-            "-of",
-            "json",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&probe.stdout).unwrap();
-    let s = &v["streams"][0];
+    let s = &ffprobe_stream(&out, "width,height,nb_read_frames,pix_fmt");
     assert_eq!(
         (
             s["width"].clone(),
@@ -263,20 +268,7 @@ fn capture_writes_wav_with_the_known_signal() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let probe = Command::new(tool("ffprobe"))
-        .args([
-            "-v",
-            "error",
-            "-show_entries",
-            "stream=codec_name,sample_rate,channels,duration",
-            "-of",
-            "json",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&probe.stdout).unwrap();
-    let s = &v["streams"][0];
+    let s = &ffprobe_stream(&out, "codec_name,sample_rate,channels,duration");
     assert_eq!(
         (
             s["codec_name"].clone(),

@@ -388,13 +388,15 @@ fn audio_caps<'a>(offers: &[DeviceOffer<'a>], dev: usize) -> Option<&'a AudioDev
     }
 }
 
-/// Intersects the integer interval `(lo, hi)` with a required numeric constraint.
-fn narrow_u32(iv: &mut (u32, u32), c: &NumC) {
+/// Intersects the integer interval `(lo, hi)` with a numeric constraint's required part (if
+/// any). Always `true`: emptiness is checked by the caller.
+fn narrow_u32(iv: &mut (u32, u32), c: Option<NumC>) -> bool {
+    let Some(c) = c else { return true };
     if let (Some(a), Some(b)) = (c.min, c.max)
         && a > b
     {
         *iv = (1, 0);
-        return;
+        return true;
     }
     let (lo, hi) = c.bounds();
     let lo = lo.ceil().max(iv.0 as f64);
@@ -404,17 +406,20 @@ fn narrow_u32(iv: &mut (u32, u32), c: &NumC) {
     } else {
         (lo as u32, hi as u32)
     };
+    true
 }
 
-fn narrow_f64(iv: &mut (f64, f64), c: &NumC) {
+fn narrow_f64(iv: &mut (f64, f64), c: Option<NumC>) -> bool {
+    let Some(c) = c else { return true };
     if let (Some(a), Some(b)) = (c.min, c.max)
         && a > b
     {
         *iv = (1.0, 0.0);
-        return;
+        return true;
     }
     let (lo, hi) = c.bounds();
     *iv = (iv.0.max(lo), iv.1.min(hi));
+    true
 }
 
 #[derive(Clone, Debug)]
@@ -544,30 +549,10 @@ impl VideoRegion {
             P::GroupId => str_ok(c, p, Some(offer.group_id)),
             P::FacingMode => str_ok(c, p, video_caps(offers, self.dev).and_then(facing)),
             P::ResizeMode => str_ok(c, p, Some(self.resize_str())),
-            P::Width => {
-                if let Some(n) = &c.width {
-                    narrow_u32(&mut self.w, n);
-                }
-                true
-            }
-            P::Height => {
-                if let Some(n) = &c.height {
-                    narrow_u32(&mut self.h, n);
-                }
-                true
-            }
-            P::AspectRatio => {
-                if let Some(n) = &c.aspect_ratio {
-                    narrow_f64(&mut self.ar, n);
-                }
-                true
-            }
-            P::FrameRate => {
-                if let Some(n) = &c.frame_rate {
-                    narrow_f64(&mut self.fr, n);
-                }
-                true
-            }
+            P::Width => narrow_u32(&mut self.w, c.width),
+            P::Height => narrow_u32(&mut self.h, c.height),
+            P::AspectRatio => narrow_f64(&mut self.ar, c.aspect_ratio),
+            P::FrameRate => narrow_f64(&mut self.fr, c.frame_rate),
             P::BackgroundBlur => match c.background_blur.and_then(|b| b.exact) {
                 Some(want) if self.has_blur => {
                     self.blur &= 1 << (want as u8);

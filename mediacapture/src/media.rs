@@ -309,10 +309,10 @@ impl AudioConverter {
         )
     }
 
-    fn remix(&self, samples: &[f32]) -> Vec<f32> {
+    fn remix(&self, samples: Vec<f32>) -> Vec<f32> {
         let (i, o) = (self.in_channels as usize, self.out_channels as usize);
         if i == o {
-            return samples.to_vec();
+            return samples;
         }
         let mut out = Vec::with_capacity(samples.len() / i * o);
         for frame in samples.chunks_exact(i) {
@@ -327,7 +327,7 @@ impl AudioConverter {
 
     /// The converted audio for `a`, or `None` while the resampler gathers a full chunk.
     fn convert(&mut self, a: &AudioData) -> Option<AudioData> {
-        let remixed = self.remix(&a.to_f32());
+        let remixed = self.remix(a.to_f32());
         let first = *self.first_ts.get_or_insert(a.timestamp());
         let ch = self.out_channels as usize;
         let samples = match self.resampler.as_mut() {

@@ -209,6 +209,15 @@ impl MediaDevicesBuilder {
     }
 }
 
+/// What getUserMedia decided for one kind before starting a device (its *finalSet*).
+struct Plan {
+    kind: MediaStreamTrackKind,
+    constraints: MediaTrackConstraints,
+    candidates: Vec<Arc<DeviceRecord>>,
+    /// Step 6.5's selection over exactly `candidates`, when it still applies.
+    selection: Option<Selection>,
+}
+
 fn strip_non_applicable(c: &mut MediaTrackConstraints, kind: MediaStreamTrackKind) {
     for p in ConstrainableProperty::ALL {
         if !p.applies_to(kind) {
@@ -636,9 +645,11 @@ impl MediaDevices {
                 )));
             }
             // Step 6.5. SelectSettings on every candidate; none left is a Constraint Failure.
-            if let Err(f) = self.select(kind, &candidates, &cs, None) {
-                return Err(self.constraint_failure(&requested, kind, f));
-            }
+            let selection = match self.select(kind, &candidates, &cs, None) {
+                Ok(s) => s,
+                Err(f) => return Err(self.constraint_failure(&requested, kind, f)),
+            };
+            let offered = candidates.len();
             // Step 6.6. Remove candidates whose permission is denied, unless already live here.
             let perm = self.perms().get(PermissionName::for_kind(kind));
             let candidates: Vec<Arc<DeviceRecord>> = candidates
@@ -651,8 +662,15 @@ impl MediaDevices {
                     kind_name(kind)
                 )));
             }
-            // Step 6.8. finalSet.
-            plans.push((kind, cs, candidates));
+            // Step 6.8. finalSet. Step 11.1 picks among the same candidates, so the selection
+            // made above serves it unless step 6.6 removed some.
+            let selection = (candidates.len() == offered).then_some(selection);
+            plans.push(Plan {
+                kind,
+                constraints: cs,
+                candidates,
+                selection,
+            });
         }
         // Step 7. A new, empty stream.
         let stream = MediaStream::new();
@@ -662,27 +680,20 @@ impl MediaDevices {
         // Step 10. Set device information exposure.
         self.set_device_information_exposure(&requested);
         // Step 11-12. For each kind, start a device and create its track.
-        for (kind, cs, candidates) in plans {
-            let track = self.start_track(kind, cs, candidates)?;
+        for plan in plans {
+            let track = self.start_track(plan)?;
             stream.add_track(&track);
         }
         // Step 13. Resolve with the stream.
         Ok(stream)
     }
 
-    fn request_permission(
-        &self,
-        plans: &[(
-            MediaStreamTrackKind,
-            MediaTrackConstraints,
-            Vec<Arc<DeviceRecord>>,
-        )],
-    ) -> Result<(), MediaStreamError> {
+    fn request_permission(&self, plans: &[Plan]) -> Result<(), MediaStreamError> {
         let (names, prompt) = {
             let p = self.perms();
             let names: Vec<PermissionName> = plans
                 .iter()
-                .map(|(k, _, _)| PermissionName::for_kind(*k))
+                .map(|p| PermissionName::for_kind(p.kind))
                 .filter(|n| p.get(*n) == PermissionState::Prompt)
                 .collect();
             (names, p.prompt.clone())
@@ -694,8 +705,9 @@ impl MediaDevices {
             names: names.clone(),
             devices: plans
                 .iter()
-                .flat_map(|(_, _, c)| {
-                    c.iter()
+                .flat_map(|p| {
+                    p.candidates
+                        .iter()
                         .map(|d| (d.descriptor.kind, d.descriptor.label.clone()))
                 })
                 .collect(),
@@ -753,12 +765,13 @@ impl MediaDevices {
     }
 
     /// Step 11 (and 12) for one kind: pick a device, start it or share it, create the track.
-    fn start_track(
-        &self,
-        kind: MediaStreamTrackKind,
-        cs: MediaTrackConstraints,
-        mut candidates: Vec<Arc<DeviceRecord>>,
-    ) -> Result<MediaStreamTrack, MediaStreamError> {
+    fn start_track(&self, plan: Plan) -> Result<MediaStreamTrack, MediaStreamError> {
+        let Plan {
+            kind,
+            constraints: cs,
+            mut candidates,
+            mut selection,
+        } = plan;
         let ctx = &self.inner.ctx;
         let mut last_failure: Option<MediaStreamError> = None;
         loop {
@@ -768,9 +781,12 @@ impl MediaDevices {
                     MediaStreamError::not_found(format!("no {} is available", kind_name(kind)))
                 }));
             }
-            let pick = self
-                .select(kind, &candidates, &cs, None)
-                .map_err(|f| self.constraint_failure(&[kind], kind, f))?;
+            let pick = match selection.take() {
+                Some(s) => s,
+                None => self
+                    .select(kind, &candidates, &cs, None)
+                    .map_err(|f| self.constraint_failure(&[kind], kind, f))?,
+            };
             let device = Arc::clone(&candidates[pick.device]);
             let shared = self.live_source(&device);
             // Step 12 for a shared device: ApplyConstraints within its current mode.
