@@ -46,6 +46,30 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         out: std::path::PathBuf,
     },
+    /// Take a photo with ImageCapture.takePhoto(): open the camera, let it settle, and write a
+    /// PNG or JPEG. Prints the photo's size and the settings used.
+    Snapshot {
+        #[command(flatten)]
+        devices: DeviceArgs,
+        /// Video constraints (MediaTrackConstraints JSON, or true).
+        #[arg(long, value_name = "JSON")]
+        video: Option<String>,
+        /// Photo width (PhotoSettings.imageWidth); up to the camera's current mode.
+        #[arg(long, value_name = "W")]
+        width: Option<u32>,
+        /// Photo height (PhotoSettings.imageHeight).
+        #[arg(long, value_name = "H")]
+        height: Option<u32>,
+        /// png or jpeg (default: from OUT's extension, else png).
+        #[arg(long, value_name = "FORMAT")]
+        format: Option<String>,
+        /// Frames to let go by first, while the camera adjusts.
+        #[arg(long, value_name = "N", default_value_t = 5)]
+        settle_frames: u32,
+        /// The photo file.
+        #[arg(value_name = "OUT")]
+        out: std::path::PathBuf,
+    },
     /// List devices as enumerateDevices() does, with each input's capabilities.
     Devices {
         #[command(flatten)]

@@ -4,6 +4,7 @@ mod capture;
 mod cli;
 mod human;
 mod report;
+mod snapshot;
 
 use std::process::ExitCode;
 
@@ -69,6 +70,32 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     audio,
                     frames,
                     duration,
+                    out,
+                },
+            )?;
+            for l in lines {
+                println!("{l}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Snapshot {
+            devices,
+            video,
+            width,
+            height,
+            format,
+            settle_frames,
+            out,
+        } => {
+            let md = media_devices(&devices)?;
+            let lines = snapshot::run(
+                &md,
+                snapshot::Request {
+                    video,
+                    width,
+                    height,
+                    format,
+                    settle_frames,
                     out,
                 },
             )?;

@@ -429,3 +429,72 @@ fn y4m_and_wav_files_round_trip_through_fake_devices_and_capture() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn snapshot_writes_png_and_jpeg_photos_that_ffprobe_reads() {
+    let png = temp("photo.png");
+    let o = run(&[
+        "snapshot",
+        "--video",
+        r#"{"width":1280,"height":720}"#,
+        png.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary = String::from_utf8_lossy(&o.stdout);
+    assert!(summary.contains("1280x720 image/png"), "{summary}");
+    assert!(summary.contains(r#""imageWidth":1280"#), "{summary}");
+    assert!(summary.contains(r#""width":1280"#), "{summary}");
+    let s = &ffprobe_stream(&png, "codec_name,width,height");
+    assert_eq!(
+        (
+            s["codec_name"].clone(),
+            s["width"].clone(),
+            s["height"].clone()
+        ),
+        (json!("png"), json!(1280), json!(720))
+    );
+    // After 5 settling frames the photo is a later frame: its barcode says which.
+    let raw = Command::new(tool("ffmpeg"))
+        .args(["-v", "error", "-i"])
+        .arg(&png)
+        .args(["-f", "rawvideo", "-pix_fmt", "gray", "-"])
+        .output()
+        .unwrap();
+    std::fs::remove_file(&png).ok();
+    let n = mediacapture::fake::pattern::decode_frame_number(&raw.stdout, 1280, 720, (1280, 720));
+    assert!(n.is_some_and(|n| n >= 5), "{n:?}");
+
+    let jpeg = temp("photo.jpg");
+    let o = run(&[
+        "snapshot",
+        "--width",
+        "640",
+        "--height",
+        "360",
+        jpeg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = &ffprobe_stream(&jpeg, "codec_name,width,height");
+    std::fs::remove_file(&jpeg).ok();
+    assert_eq!(
+        (
+            s["codec_name"].clone(),
+            s["width"].clone(),
+            s["height"].clone()
+        ),
+        (json!("mjpeg"), json!(640), json!(360))
+    );
+    // A size beyond the camera's mode is refused by name.
+    let o = run(&[
+        "snapshot",
+        "--width",
+        "5000",
+        temp("big.png").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("NotSupportedError") && err.contains("imageWidth"),
+        "{err}"
+    );
+}

@@ -407,6 +407,16 @@ impl VideoFrame {
         self.restamped(self.inner.timestamp, duration)
     }
 
+    /// Sets the colour space (the buffer is shared).
+    #[must_use]
+    pub fn with_color_space(self, color_space: VideoColorSpace) -> Self {
+        let mut f = self.restamped(self.inner.timestamp, self.inner.duration);
+        if let Some(inner) = Arc::get_mut(&mut f.inner) {
+            inner.color_space = color_space;
+        }
+        f
+    }
+
     /// The pixel format.
     pub fn format(&self) -> VideoPixelFormat {
         self.inner.format

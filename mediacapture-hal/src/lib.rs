@@ -23,6 +23,7 @@ use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::sync::{Arc, Weak};
 
+mod convert;
 pub mod frame;
 
 pub use frame::{

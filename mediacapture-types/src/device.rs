@@ -44,6 +44,8 @@ pub struct VideoDeviceCapabilities {
     pub facing_mode: Vec<VideoFacingModeEnum>,
     /// The background blur values the platform offers (empty when it does not report blur).
     pub background_blur: Vec<bool>,
+    /// The flash modes for still photos (empty when the camera has no flash).
+    pub fill_light_mode: Vec<crate::FillLightMode>,
 }
 
 impl VideoDeviceCapabilities {
@@ -54,6 +56,7 @@ impl VideoDeviceCapabilities {
             crop_and_scale: true,
             facing_mode: Vec::new(),
             background_blur: Vec::new(),
+            fill_light_mode: Vec::new(),
         }
     }
 }

@@ -143,6 +143,60 @@ impl MediaDeviceKind {
     }
 }
 
+idl_enum! {
+    /// Whether a camera can reduce red eye.
+    ///
+    /// Corresponds to [`RedEyeReduction`](https://w3c.github.io/mediacapture-image/#redeyereduction).
+    RedEyeReduction, "RedEyeReduction" {
+        /// The device never reduces red eye.
+        Never = "never",
+        /// The device always reduces red eye.
+        Always = "always",
+        /// The program decides, through `PhotoSettings::red_eye_reduction`.
+        Controllable = "controllable",
+    }
+}
+
+idl_enum! {
+    /// The flash (fill light) mode of a photo.
+    ///
+    /// Corresponds to [`FillLightMode`](https://w3c.github.io/mediacapture-image/#filllightmode).
+    FillLightMode, "FillLightMode" {
+        /// The device decides from the light it sees.
+        Auto = "auto",
+        /// No flash.
+        Off = "off",
+        /// Flash on every photo.
+        Flash = "flash",
+    }
+}
+
+idl_enum! {
+    /// The state of a `MediaRecorder`.
+    ///
+    /// Corresponds to [`RecordingState`](https://w3c.github.io/mediacapture-record/#recordingstate).
+    RecordingState, "RecordingState" {
+        /// Not recording: constructed, or stopped.
+        Inactive = "inactive",
+        /// Gathering data.
+        Recording = "recording",
+        /// Started, but not gathering data.
+        Paused = "paused",
+    }
+}
+
+idl_enum! {
+    /// How an audio encoder spends its bits.
+    ///
+    /// Corresponds to [`BitrateMode`](https://w3c.github.io/mediacapture-record/#bitratemode).
+    BitrateMode, "BitrateMode" {
+        /// A constant bit rate.
+        Constant = "constant",
+        /// A variable bit rate (the default).
+        Variable = "variable",
+    }
+}
+
 impl MediaStreamTrackKind {
     /// The input device kind that produces tracks of this kind.
     pub const fn device_kind(self) -> MediaDeviceKind {

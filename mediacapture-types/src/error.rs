@@ -240,6 +240,27 @@ impl MediaStreamError {
             message: message.into(),
         }
     }
+
+    /// An `OperationError`.
+    pub fn operation(message: impl Into<String>) -> Self {
+        MediaStreamError::OperationError {
+            message: message.into(),
+        }
+    }
+
+    /// An `UnknownError`.
+    pub fn unknown(message: impl Into<String>) -> Self {
+        MediaStreamError::UnknownError {
+            message: message.into(),
+        }
+    }
+
+    /// An `InvalidModificationError`.
+    pub fn invalid_modification(message: impl Into<String>) -> Self {
+        MediaStreamError::InvalidModificationError {
+            message: message.into(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -23,20 +23,24 @@
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
+mod blob;
 mod capabilities;
 mod constrain;
 mod constraints;
 pub mod device;
 mod enums;
 mod error;
+mod image_capture;
 mod settings;
 mod supported;
 
+pub use blob::Blob;
 pub use capabilities::*;
 pub use constrain::*;
 pub use constraints::*;
 pub use enums::*;
 pub use error::*;
+pub use image_capture::*;
 pub use settings::*;
 pub use supported::*;
 

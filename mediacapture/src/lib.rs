@@ -43,6 +43,8 @@
 mod api;
 mod block_on;
 mod context;
+#[cfg(feature = "image-capture")]
+mod deadline;
 mod generator;
 mod media;
 pub mod permissions;
@@ -53,6 +55,8 @@ pub use api::events::{
     self, DeviceChangeEvent, EventSubscription, MediaStreamTrackEvent, MediaStreamTrackEventType,
     RecvTimeoutError, TrackEvent, TryRecvError,
 };
+#[cfg(feature = "image-capture")]
+pub use api::image_capture::{FRAME_TIMEOUT, ImageBitmap, ImageCapture, PHOTO_TYPES, encode_photo};
 pub use api::media_device_info::MediaDeviceInfo;
 pub use api::media_devices::{MediaDevices, MediaDevicesBuilder};
 pub use api::media_stream::MediaStream;

@@ -8,7 +8,9 @@ use mediacapture_hal::{
     AudioDeviceCapabilities, BackendErrorKind, DeviceCapabilities, DeviceDescriptor,
     MediaDeviceKind, VideoDeviceCapabilities, VideoMode,
 };
-use mediacapture_types::{BooleanOrDOMString, EchoCancellationModeEnum, VideoFacingModeEnum};
+use mediacapture_types::{
+    BooleanOrDOMString, EchoCancellationModeEnum, FillLightMode, VideoFacingModeEnum,
+};
 
 /// A malformed configuration: which field, and what is wrong with it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -86,6 +88,7 @@ struct DeviceConfig {
     crop_and_scale: Option<bool>,
     modes: Option<Vec<ModeConfig>>,
     background_blur: Option<Vec<bool>>,
+    fill_light_mode: Option<Vec<String>>,
     // Microphones.
     sample_rate: Option<OneOrMany<u32>>,
     channel_count: Option<OneOrMany<u32>>,
@@ -159,7 +162,8 @@ pub(crate) struct FakeDeviceSpec {
 /// the parts of one physical device), `default`, and:
 ///
 /// - cameras: `modes` (`[{"width","height","frameRate"}]`), `cropAndScale` (default `true`),
-///   `facingMode` (a string or list), `backgroundBlur` (list of booleans);
+///   `facingMode` (a string or list), `backgroundBlur` (list of booleans),
+///   `fillLightMode` (the photo flash modes, e.g. `["auto","off","flash"]`);
 /// - microphones: `sampleRate`, `channelCount`, `sampleSize`, `latency` (a value or a list; the
 ///   first is native), `echoCancellation` (booleans and `"all"`/`"remote-only"`),
 ///   `autoGainControl`, `noiseSuppression` (lists of booleans);
@@ -329,6 +333,7 @@ fn build(
     present("cropAndScale", d.crop_and_scale.is_some(), is_video)?;
     present("modes", d.modes.is_some(), is_video)?;
     present("backgroundBlur", d.background_blur.is_some(), is_video)?;
+    present("fillLightMode", d.fill_light_mode.is_some(), is_video)?;
     present("sampleRate", d.sample_rate.is_some(), is_audio)?;
     present("channelCount", d.channel_count.is_some(), is_audio)?;
     present("sampleSize", d.sample_size.is_some(), is_audio)?;
@@ -450,6 +455,17 @@ fn build(
             if let Some(b) = d.background_blur {
                 check_list(path, "backgroundBlur", &b)?;
                 v.background_blur = b;
+            }
+            if let Some(modes) = d.fill_light_mode {
+                for (j, s) in modes.iter().enumerate() {
+                    match s.parse::<FillLightMode>() {
+                        Ok(m) if !v.fill_light_mode.contains(&m) => v.fill_light_mode.push(m),
+                        Ok(_) => {
+                            return err(format!("{path}.fillLightMode[{j}]"), "a duplicate value");
+                        }
+                        Err(e) => return err(format!("{path}.fillLightMode[{j}]"), e.to_string()),
+                    }
+                }
             }
             DeviceCapabilities::Video(v)
         }

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use mediacapture_core::{DeviceOffer, SelectionDefaults, select_settings};
 
 use crate::api::events::{DEFAULT_EVENT_CAPACITY, EventBus, EventSubscription, TrackEvent};
-use crate::context::{Context, TrackSlot, target_of};
+use crate::context::{Context, DeviceRecord, TrackSlot, target_of};
 use crate::media::{MediaStreamTrackStats, TrackPipe};
 use crate::{
     MediaStreamError, MediaStreamTrackKind, MediaStreamTrackState, MediaTrackCapabilities,
-    MediaTrackConstraints, MediaTrackSettings,
+    MediaTrackConstraints, MediaTrackSettings, device::NativeConfig,
 };
 
 /// One handle onto one source: a camera or microphone track.
@@ -337,6 +337,15 @@ impl MediaStreamTrack {
 
     pub(crate) fn pipe(&self) -> Option<Arc<TrackPipe>> {
         self.with(|s| Arc::clone(&s.pipe))
+    }
+
+    /// The device behind a live track and its source's current native configuration
+    /// (`None` once the track has ended).
+    pub(crate) fn source_info(&self) -> Option<(Arc<DeviceRecord>, NativeConfig)> {
+        let st = self.inner.ctx.lock();
+        let slot = st.tracks.get(&self.inner.key)?;
+        let src = st.sources.get(&slot.source?)?;
+        Some((Arc::clone(&src.device), src.native.clone()))
     }
 
     /// Whether a live track delivers media now: live, enabled and not muted.

@@ -4,6 +4,8 @@
 
 pub mod audio_track_generator;
 pub mod events;
+#[cfg(feature = "image-capture")]
+pub mod image_capture;
 pub mod media_device_info;
 pub mod media_devices;
 pub mod media_stream;
