@@ -8,6 +8,8 @@ PACKAGES=(
   build-essential   # cc and the C runtime: the Rust linker needs them
   pkg-config        # how -sys crates find system libraries (backends, codecs)
   ffmpeg            # ffprobe/ffmpeg: the independent checkers of the files we write
+  libvpx-dev        # libvpx, the VP8/VP9 encoder browsers ship (MediaRecorder)
+  cmake             # builds the libopus the opus crate bundles (MediaRecorder)
 )
 
 missing=()
