@@ -69,8 +69,7 @@ fn record(container: Container, codec: Option<VideoCodec>, name: &str) -> PathBu
     let mut n = 0;
     for c in 0..200i64 {
         let t = c * 10_000;
-        while venc.is_some() && next_frame <= t {
-            let e = venc.as_mut().unwrap();
+        while let Some(e) = venc.as_mut().filter(|_| next_frame <= t) {
             for chunk in e
                 .encode(&frame(160, 120, n), next_frame, 33_333, n % 30 == 0)
                 .unwrap()
