@@ -49,6 +49,8 @@ mod generator;
 mod media;
 pub mod permissions;
 pub mod platform;
+#[cfg(feature = "recorder")]
+mod recorder;
 
 pub use api::audio_track_generator::AudioTrackGenerator;
 pub use api::events::{
@@ -59,6 +61,12 @@ pub use api::events::{
 pub use api::image_capture::{FRAME_TIMEOUT, ImageBitmap, ImageCapture, PHOTO_TYPES, encode_photo};
 pub use api::media_device_info::MediaDeviceInfo;
 pub use api::media_devices::{MediaDevices, MediaDevicesBuilder};
+#[cfg(feature = "recorder")]
+pub use api::media_recorder::{
+    BlobEvent, DEFAULT_AUDIO_BITS_PER_SECOND, DEFAULT_KEY_FRAME_INTERVAL_MS,
+    DEFAULT_VIDEO_BITS_PER_SECOND, MediaRecorder, MediaRecorderOptions, MediaRecorderStats,
+    RECORDER_EVENT_CAPACITY, RecorderEvent,
+};
 pub use api::media_stream::MediaStream;
 pub use api::media_stream_track::MediaStreamTrack;
 pub use api::media_stream_track_processor::{MAX_BUFFER_SIZE, MediaStreamTrackProcessor};

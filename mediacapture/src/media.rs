@@ -257,7 +257,7 @@ pub(crate) struct AudioConverter {
 }
 
 impl AudioConverter {
-    fn new(a: &AudioData, out_rate: u32, out_channels: u32) -> Option<Self> {
+    pub(crate) fn new(a: &AudioData, out_rate: u32, out_channels: u32) -> Option<Self> {
         let (in_rate, in_channels) = (a.sample_rate(), a.number_of_channels());
         let resampler = if in_rate == out_rate {
             None
@@ -295,7 +295,7 @@ impl AudioConverter {
         })
     }
 
-    fn serves(&self, a: &AudioData, out_rate: u32, out_channels: u32) -> bool {
+    pub(crate) fn serves(&self, a: &AudioData, out_rate: u32, out_channels: u32) -> bool {
         (
             self.in_rate,
             self.in_channels,
@@ -326,7 +326,7 @@ impl AudioConverter {
     }
 
     /// The converted audio for `a`, or `None` while the resampler gathers a full chunk.
-    fn convert(&mut self, a: &AudioData) -> Option<AudioData> {
+    pub(crate) fn convert(&mut self, a: &AudioData) -> Option<AudioData> {
         let remixed = self.remix(a.to_f32());
         let first = *self.first_ts.get_or_insert(a.timestamp());
         let ch = self.out_channels as usize;

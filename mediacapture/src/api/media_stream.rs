@@ -39,6 +39,8 @@ pub struct MediaStream {
 struct StreamInner {
     id: String,
     tracks: Mutex<Vec<MediaStreamTrack>>,
+    /// Changes whenever the track set does (a recorder watches it).
+    version: std::sync::atomic::AtomicU64,
     events: EventBus<MediaStreamTrackEvent>,
 }
 
@@ -57,6 +59,7 @@ impl MediaStream {
             inner: Arc::new(StreamInner {
                 id: uuid::Uuid::new_v4().to_string(),
                 tracks: Mutex::new(Vec::new()),
+                version: std::sync::atomic::AtomicU64::new(0),
                 events: EventBus::new(),
             }),
         }
@@ -168,18 +171,34 @@ impl MediaStream {
         self.take(track);
     }
 
+    fn bump(&self) {
+        self.inner
+            .version
+            .fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+
+    /// A number that changes whenever a track is added or removed.
+    #[cfg_attr(not(feature = "recorder"), allow(dead_code))]
+    pub(crate) fn track_set_version(&self) -> u64 {
+        self.inner
+            .version
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
     fn insert(&self, track: &MediaStreamTrack) -> bool {
         let mut tracks = lock(&self.inner.tracks);
         if tracks.contains(track) {
             return false;
         }
         tracks.push(track.new_handle());
+        self.bump();
         true
     }
 
     fn take(&self, track: &MediaStreamTrack) -> Option<MediaStreamTrack> {
         let mut tracks = lock(&self.inner.tracks);
         let i = tracks.iter().position(|t| t == track)?;
+        self.bump();
         Some(tracks.remove(i))
     }
 

@@ -8,6 +8,8 @@ pub mod events;
 pub mod image_capture;
 pub mod media_device_info;
 pub mod media_devices;
+#[cfg(feature = "recorder")]
+pub mod media_recorder;
 pub mod media_stream;
 pub mod media_stream_track;
 pub mod media_stream_track_processor;

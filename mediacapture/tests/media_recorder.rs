@@ -1,0 +1,563 @@
+//! MediaRecorder (MediaStream Recording, spec-notes §7): real files checked by ffprobe/ffmpeg
+//! (installed by scripts/setup.sh), and the state machine and event order of the spec and WPT.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use common::*;
+use mediacapture::*;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn tool(name: &str) -> PathBuf {
+    let p = PathBuf::from(format!("/usr/bin/{name}"));
+    assert!(p.exists(), "{name} is missing: run scripts/setup.sh");
+    p
+}
+
+/// Events until `stop` (included), with the bytes of every `dataavailable`.
+struct Recording {
+    events: Vec<String>,
+    blobs: Vec<BlobEvent>,
+    errors: Vec<MediaStreamError>,
+}
+
+impl Recording {
+    fn bytes(&self) -> Vec<u8> {
+        self.blobs
+            .iter()
+            .flat_map(|b| b.data().bytes().to_vec())
+            .collect()
+    }
+}
+
+fn until_stop(events: &EventSubscription<RecorderEvent>) -> Recording {
+    let mut r = Recording {
+        events: Vec::new(),
+        blobs: Vec::new(),
+        errors: Vec::new(),
+    };
+    loop {
+        let e = events.recv_timeout(WAIT).expect("events until stop");
+        r.events.push(e.event_type().to_owned());
+        match e {
+            RecorderEvent::DataAvailable(b) => r.blobs.push(b),
+            RecorderEvent::Error(err) => r.errors.push(err),
+            RecorderEvent::Stop => return r,
+            _ => {}
+        }
+    }
+}
+
+/// The event types in order, with runs of `dataavailable` folded into one.
+fn order(r: &Recording) -> Vec<&str> {
+    let mut v: Vec<&str> = Vec::new();
+    for e in &r.events {
+        if e == "dataavailable" && v.last() == Some(&"dataavailable") {
+            continue;
+        }
+        v.push(e);
+    }
+    v
+}
+
+fn av_stream(md: &MediaDevices) -> MediaStream {
+    gum(
+        md,
+        r#"{"video":{"width":{"exact":640},"height":{"exact":360},"frameRate":30},"audio":true}"#,
+    )
+    .unwrap()
+}
+
+fn write(name: &str, bytes: &[u8]) -> PathBuf {
+    let p = std::env::temp_dir().join(format!("mc-rec-{}-{name}", std::process::id()));
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// ffprobe's streams.
+fn streams(path: &Path) -> Vec<serde_json::Value> {
+    let o = Command::new(tool("ffprobe"))
+        .args([
+            "-v",
+            "error",
+            "-count_frames",
+            "-show_streams",
+            "-of",
+            "json",
+        ])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["streams"].as_array().unwrap().clone()
+}
+
+/// Packet times (s) of stream `sel` (`v` or `a`).
+fn packet_times(path: &Path, sel: &str) -> Vec<f64> {
+    let o = Command::new(tool("ffprobe"))
+        .args(["-v", "error", "-select_streams", sel, "-show_entries"])
+        .args(["packet=pts_time", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
+}
+
+/// Whether ffmpeg decodes the whole file without a complaint.
+fn decodes(path: &Path) -> bool {
+    let o = Command::new(tool("ffmpeg"))
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        // The decoder's own time base (WebM's 1 ms), not 1/frame rate: ms timestamps of a
+        // 30 fps stream whose first frame is near half a frame collide when rounded to 1/30 s.
+        .args(["-enc_time_base:v", "-1", "-f", "null", "-"])
+        .output()
+        .unwrap();
+    o.status.success() && o.stderr.is_empty()
+}
+
+fn record_for(stream: &MediaStream, options: MediaRecorderOptions, ms: u64) -> (Recording, String) {
+    let rec = MediaRecorder::new(stream, options).unwrap();
+    let events = rec.events();
+    rec.start(None).unwrap();
+    sleep(Duration::from_millis(ms));
+    let mime = rec.mime_type();
+    rec.stop();
+    (until_stop(&events), mime)
+}
+
+#[test]
+fn every_format_is_a_file_ffmpeg_decodes() {
+    let (md, _fake) = default_devices();
+    let stream = av_stream(&md);
+    let audio_only = MediaStream::from_tracks(&stream.get_audio_tracks());
+    for (mime, on, expect_mime, codecs) in [
+        (
+            "",
+            &stream,
+            "video/webm;codecs=vp8,opus",
+            &["vp8", "opus"][..],
+        ),
+        (
+            "video/webm;codecs=vp9,opus",
+            &stream,
+            "video/webm;codecs=vp9,opus",
+            &["vp9", "opus"],
+        ),
+        ("", &audio_only, "audio/webm;codecs=opus", &["opus"]),
+        (
+            "audio/ogg;codecs=opus",
+            &audio_only,
+            "audio/ogg;codecs=opus",
+            &["opus"],
+        ),
+    ] {
+        let (r, got_mime) = record_for(on, MediaRecorderOptions::mime_type(mime), 2000);
+        assert_eq!(got_mime, expect_mime);
+        assert_eq!(order(&r), ["start", "dataavailable", "stop"], "{mime}");
+        assert_eq!(r.blobs[0].data().mime_type(), expect_mime);
+        let ext = if expect_mime.contains("ogg") {
+            "ogg"
+        } else {
+            "webm"
+        };
+        let path = write(&format!("fmt.{ext}"), &r.bytes());
+        let s = streams(&path);
+        let names: Vec<&str> = s
+            .iter()
+            .map(|s| s["codec_name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, codecs, "{mime}");
+        assert!(decodes(&path), "{mime}: ffmpeg decodes {}", path.display());
+        let audio = packet_times(&path, "a");
+        let audio_len = audio.last().unwrap() + 0.020 - audio[0];
+        assert!(
+            (1.7..2.3).contains(&audio_len),
+            "{mime}: {audio_len} s of audio"
+        );
+        if codecs.len() == 2 {
+            assert_eq!(
+                (s[0]["width"].as_u64(), s[0]["height"].as_u64()),
+                (Some(640), Some(360))
+            );
+            let video = packet_times(&path, "v");
+            let frames: u64 = s[0]["nb_read_frames"].as_str().unwrap().parse().unwrap();
+            assert_eq!(frames as usize, video.len());
+            let duration = video.last().unwrap() - video[0] + 1.0 / 30.0;
+            assert!(
+                (frames as f64 - duration * 30.0).abs() <= 1.0,
+                "{frames} frames in {duration} s"
+            );
+            assert!(
+                (video[0] - audio[0]).abs() <= 1.0 / 30.0,
+                "A/V start times {} and {}",
+                video[0],
+                audio[0]
+            );
+        }
+        std::fs::remove_file(&path).ok();
+    }
+}
+
+#[test]
+fn timeslices_are_pieces_of_one_file_and_the_first_plays_alone() {
+    let (md, _fake) = default_devices();
+    let stream = av_stream(&md);
+    let rec = MediaRecorder::new(&stream, MediaRecorderOptions::default()).unwrap();
+    let events = rec.events();
+    let t0 = Instant::now();
+    rec.start(Some(500)).unwrap();
+    let mut arrivals = Vec::new();
+    let mut blobs = Vec::new();
+    while blobs.len() < 5 {
+        if let RecorderEvent::DataAvailable(b) = events.recv_timeout(WAIT).unwrap() {
+            arrivals.push(t0.elapsed().as_secs_f64());
+            blobs.push(b);
+        }
+    }
+    rec.stop();
+    let rest = until_stop(&events);
+    // About every 500 ms.
+    for w in arrivals.windows(2) {
+        let gap = w[1] - w[0];
+        assert!((0.35..0.75).contains(&gap), "{arrivals:?}");
+    }
+    // Timecodes start at 0 and grow.
+    assert_eq!(blobs[0].timecode(), 0.0);
+    for w in blobs.windows(2) {
+        assert!(w[1].timecode() >= w[0].timecode());
+    }
+    assert!(blobs[2].timecode() > 500.0, "{}", blobs[2].timecode());
+    // The first alone plays; all together are the file.
+    let first = write("first.webm", blobs[0].data().bytes());
+    assert!(decodes(&first));
+    let frames: u64 = streams(&first)[0]["nb_read_frames"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(frames >= 8, "{frames} frames in the first half second");
+    let mut all: Vec<u8> = blobs
+        .iter()
+        .flat_map(|b| b.data().bytes().to_vec())
+        .collect();
+    all.extend(rest.bytes());
+    let whole = write("whole.webm", &all);
+    assert!(decodes(&whole));
+    assert_eq!(rec.stats().bytes, all.len() as u64);
+    std::fs::remove_file(first).ok();
+    std::fs::remove_file(whole).ok();
+}
+
+#[test]
+fn events_come_in_the_specs_order() {
+    let (md, _fake) = default_devices();
+    let stream = av_stream(&md);
+    let rec = MediaRecorder::new(&stream, MediaRecorderOptions::default()).unwrap();
+    assert_eq!(
+        (rec.state(), rec.mime_type()),
+        (RecordingState::Inactive, String::new())
+    );
+    // stop() on an inactive recorder: nothing, no event.
+    rec.stop();
+    let events = rec.events();
+    // start(); stop() at once: start is still fired, then dataavailable, stop.
+    rec.start(None).unwrap();
+    assert_eq!(rec.state(), RecordingState::Recording);
+    assert_eq!(rec.mime_type(), "", "mimeType is set by the start task");
+    rec.stop();
+    assert_eq!(rec.state(), RecordingState::Inactive);
+    rec.stop();
+    let r = until_stop(&events);
+    assert_eq!(r.events, ["start", "dataavailable", "stop"]);
+    assert_eq!(rec.mime_type(), "");
+
+    // start, pause, resume, stop with waits between: start → pause → resume → data → stop.
+    rec.start(None).unwrap();
+    sleep(Duration::from_millis(200));
+    rec.pause().unwrap();
+    rec.pause().unwrap(); // idempotent: no second event
+    assert_eq!(rec.state(), RecordingState::Paused);
+    sleep(Duration::from_millis(200));
+    rec.resume().unwrap();
+    rec.resume().unwrap();
+    sleep(Duration::from_millis(200));
+    rec.stop();
+    let r = until_stop(&events);
+    assert_eq!(
+        r.events,
+        ["start", "pause", "resume", "dataavailable", "stop"]
+    );
+
+    // Paused, stop, then start again: … pause → dataavailable → stop → start.
+    rec.start(None).unwrap();
+    rec.pause().unwrap();
+    rec.stop();
+    rec.start(None).unwrap();
+    rec.stop();
+    let a = until_stop(&events);
+    let b = until_stop(&events);
+    assert_eq!(a.events, ["start", "pause", "dataavailable", "stop"]);
+    assert_eq!(b.events, ["start", "dataavailable", "stop"]);
+}
+
+#[test]
+fn request_data_right_after_start_is_empty_and_later_has_data() {
+    let (md, _fake) = default_devices();
+    let stream = av_stream(&md);
+    let rec = MediaRecorder::new(&stream, MediaRecorderOptions::default()).unwrap();
+    let events = rec.events();
+    rec.start(None).unwrap();
+    rec.request_data().unwrap();
+    sleep(Duration::from_millis(400));
+    rec.request_data().unwrap();
+    sleep(Duration::from_millis(100));
+    rec.stop();
+    let r = until_stop(&events);
+    assert_eq!(
+        r.events,
+        [
+            "start",
+            "dataavailable",
+            "dataavailable",
+            "dataavailable",
+            "stop"
+        ]
+    );
+    assert_eq!(r.blobs[0].data().size(), 0);
+    assert!(!r.blobs[0].timecode().is_nan());
+    assert!(r.blobs[1].data().size() > 0);
+    assert_eq!(r.blobs[1].data().mime_type(), "video/webm;codecs=vp8,opus");
+    let path = write("rd.webm", &r.bytes());
+    assert!(decodes(&path));
+    std::fs::remove_file(path).ok();
+    // requestData, pause and resume on an inactive recorder.
+    for e in [rec.request_data(), rec.pause(), rec.resume()] {
+        assert_eq!(e.unwrap_err().name(), "InvalidStateError");
+    }
+    // start twice.
+    rec.start(None).unwrap();
+    assert_eq!(rec.start(None).unwrap_err().name(), "InvalidStateError");
+    rec.stop();
+    until_stop(&events);
+}
+
+#[test]
+fn pausing_cuts_the_paused_time_from_the_file() {
+    let (md, _fake) = default_devices();
+    let stream = av_stream(&md);
+    let rec = MediaRecorder::new(&stream, MediaRecorderOptions::default()).unwrap();
+    let events = rec.events();
+    rec.start(None).unwrap();
+    sleep(Duration::from_millis(1000));
+    rec.pause().unwrap();
+    sleep(Duration::from_millis(1000));
+    rec.resume().unwrap();
+    sleep(Duration::from_millis(1000));
+    rec.stop();
+    let r = until_stop(&events);
+    let path = write("pause.webm", &r.bytes());
+    let v = packet_times(&path, "v");
+    let a = packet_times(&path, "a");
+    let (vd, ad) = (v.last().unwrap() - v[0], a.last().unwrap() - a[0]);
+    assert!(
+        (1.8..2.3).contains(&vd),
+        "video spans {vd} s for 2 s recorded"
+    );
+    assert!((1.8..2.3).contains(&ad), "audio spans {ad} s");
+    // No hole in the video: consecutive frames stay about one frame apart.
+    let gap = v.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max);
+    assert!(gap < 0.1, "largest gap {gap} s");
+    assert!(decodes(&path));
+    std::fs::remove_file(path).ok();
+}
+
+#[test]
+fn a_track_set_change_is_an_error_but_tracks_ending_is_not() {
+    let (md, _fake) = default_devices();
+    // removeTrack right after start: start → error(InvalidModificationError) → data → stop.
+    let stream = av_stream(&md);
+    let rec = MediaRecorder::new(&stream, MediaRecorderOptions::default()).unwrap();
+    let events = rec.events();
+    rec.start(None).unwrap();
+    stream.remove_track(&stream.get_audio_tracks()[0]);
+    let r = until_stop(&events);
+    assert_eq!(r.events, ["start", "error", "dataavailable", "stop"]);
+    assert_eq!(r.errors[0].name(), "InvalidModificationError");
+    assert_eq!(rec.state(), RecordingState::Inactive);
+
+    // Every track stopped: dataavailable → stop, no error; the state changes in that task.
+    let stream = av_stream(&md);
+    let rec = MediaRecorder::new(&stream, MediaRecorderOptions::default()).unwrap();
+    let events = rec.events();
+    rec.start(None).unwrap();
+    sleep(Duration::from_millis(500));
+    for t in stream.get_tracks() {
+        t.stop();
+    }
+    assert_eq!(
+        rec.state(),
+        RecordingState::Recording,
+        "[WPT] still recording"
+    );
+    let r = until_stop(&events);
+    assert_eq!(r.events, ["start", "dataavailable", "stop"]);
+    assert_eq!(rec.state(), RecordingState::Inactive);
+    let path = write("ended.webm", &r.bytes());
+    assert!(decodes(&path));
+    std::fs::remove_file(path).ok();
+
+    // One track ending goes on recording the other.
+    let stream = av_stream(&md);
+    let rec = MediaRecorder::new(&stream, MediaRecorderOptions::default()).unwrap();
+    let events = rec.events();
+    rec.start(None).unwrap();
+    sleep(Duration::from_millis(300));
+    stream.get_video_tracks()[0].stop();
+    sleep(Duration::from_millis(500));
+    assert_eq!(rec.state(), RecordingState::Recording);
+    rec.stop();
+    let r = until_stop(&events);
+    assert_eq!(r.events, ["start", "dataavailable", "stop"]);
+    let path = write("half.webm", &r.bytes());
+    let a = packet_times(&path, "a");
+    assert!(
+        a.last().unwrap() - a[0] > 0.6,
+        "audio went on after the video ended"
+    );
+    std::fs::remove_file(path).ok();
+}
+
+#[test]
+fn a_disabled_track_records_black_and_the_recording_goes_on() {
+    let (md, _fake) = default_devices();
+    let stream = av_stream(&md);
+    for t in stream.get_tracks() {
+        t.set_enabled(false);
+    }
+    let (r, _) = record_for(&stream, MediaRecorderOptions::default(), 600);
+    assert!(r.errors.is_empty());
+    let path = write("disabled.webm", &r.bytes());
+    assert!(decodes(&path));
+    assert!(packet_times(&path, "v").len() >= 12);
+    std::fs::remove_file(path).ok();
+}
+
+#[test]
+fn unsupported_types_and_bad_options_are_refused() {
+    let (md, _fake) = default_devices();
+    let stream = av_stream(&md);
+    for t in [
+        "video/mp4",
+        "video/webm;codecs=h264",
+        "audio/webm;codecs=pcm",
+        "bogus",
+    ] {
+        assert!(!MediaRecorder::is_type_supported(t), "{t}");
+        let e = MediaRecorder::new(&stream, MediaRecorderOptions::mime_type(t)).unwrap_err();
+        assert_eq!(e.name(), "NotSupportedError", "{t}");
+    }
+    // A codec outside the spec's synchronous list: isTypeSupported says no, the constructor
+    // defers the check (the failure comes after start(), below).
+    assert!(!MediaRecorder::is_type_supported("audio/ogg;codecs=vorbis"));
+    assert!(
+        MediaRecorder::new(
+            &stream,
+            MediaRecorderOptions::mime_type("audio/ogg;codecs=vorbis")
+        )
+        .is_ok()
+    );
+    for t in [
+        "",
+        "video/webm",
+        "video/webm;codecs=vp9,opus",
+        "audio/ogg;codecs=opus",
+    ] {
+        assert!(MediaRecorder::is_type_supported(t), "{t}");
+    }
+    // Both keyframe options: NotSupportedError in the constructor (WPT).
+    let both = MediaRecorderOptions::from_json(
+        r#"{"videoKeyFrameIntervalDuration":1000,"videoKeyFrameIntervalCount":10}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        MediaRecorder::new(&stream, both).unwrap_err().name(),
+        "NotSupportedError"
+    );
+    let e = MediaRecorderOptions::from_json(r#"{"videoBitsPerSecond":"fast"}"#).unwrap_err();
+    assert!(
+        e.name() == "TypeError" && e.message().contains("videoBitsPerSecond"),
+        "{e}"
+    );
+    // An audio-only type with a video track: start() throws NotSupportedError.
+    let rec = MediaRecorder::new(&stream, MediaRecorderOptions::mime_type("audio/webm")).unwrap();
+    assert_eq!(rec.start(None).unwrap_err().name(), "NotSupportedError");
+    assert_eq!(rec.state(), RecordingState::Inactive);
+    // An inactive (empty) stream: NotSupportedError.
+    let empty = MediaRecorder::new(&MediaStream::new(), MediaRecorderOptions::default()).unwrap();
+    assert_eq!(empty.start(None).unwrap_err().name(), "NotSupportedError");
+    // A codec we do not know: the constructor accepts it, then error → stop, no data.
+    let rec = MediaRecorder::new(
+        &stream,
+        MediaRecorderOptions::mime_type("video/webm;codecs=vp10"),
+    )
+    .unwrap();
+    let events = rec.events();
+    rec.start(None).unwrap();
+    let r = until_stop(&events);
+    assert_eq!(r.events, ["error", "stop"]);
+    assert_eq!(r.errors[0].name(), "NotSupportedError");
+    assert_eq!(rec.state(), RecordingState::Inactive);
+}
+
+#[test]
+fn bit_rates_follow_the_spec() {
+    let (md, _fake) = default_devices();
+    let stream = av_stream(&md);
+    let rec = MediaRecorder::new(&stream, MediaRecorderOptions::default()).unwrap();
+    assert_eq!(
+        (rec.video_bits_per_second(), rec.audio_bits_per_second()),
+        (DEFAULT_VIDEO_BITS_PER_SECOND, DEFAULT_AUDIO_BITS_PER_SECOND)
+    );
+    assert_eq!(rec.audio_bitrate_mode(), BitrateMode::Variable);
+    // Explicit zeros are kept.
+    let zero =
+        MediaRecorderOptions::from_json(r#"{"videoBitsPerSecond":0,"audioBitsPerSecond":0}"#)
+            .unwrap();
+    let rec = MediaRecorder::new(&stream, zero).unwrap();
+    assert_eq!(
+        (rec.video_bits_per_second(), rec.audio_bits_per_second()),
+        (0, 0)
+    );
+    // bitsPerSecond overrides both: two non-zero parts adding up to about the total.
+    for total in [0u32, 1, 100_000, 8_000_000] {
+        let o =
+            MediaRecorderOptions::from_json(&format!(r#"{{"bitsPerSecond":{total}}}"#)).unwrap();
+        let rec = MediaRecorder::new(&stream, o).unwrap();
+        let (v, a) = (rec.video_bits_per_second(), rec.audio_bits_per_second());
+        assert!(v > 0 && a > 0, "{total}: {v} + {a}");
+        assert!((i64::from(v) + i64::from(a) - i64::from(total)).abs() <= 100_000);
+    }
+    // …and is split again at start() over the tracks present: audio alone takes it all.
+    let audio_only = MediaStream::from_tracks(&stream.get_audio_tracks());
+    let o = MediaRecorderOptions::from_json(r#"{"bitsPerSecond":256000}"#).unwrap();
+    let rec = MediaRecorder::new(&audio_only, o).unwrap();
+    let events = rec.events();
+    rec.start(None).unwrap();
+    assert_eq!(
+        (rec.video_bits_per_second(), rec.audio_bits_per_second()),
+        (0, 256_000)
+    );
+    rec.stop();
+    until_stop(&events);
+}
