@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job: list the capture devices, open a camera and a microphone with the constraints a
-# web page would pass, and capture 3 s of what the tracks deliver to target/capture.{y4m,wav}.
-# Uses the machine's devices, or the fake devices when there are none.
+# The main job: list the capture devices, then record 5 s of camera and microphone, opened with
+# the constraints a web page would pass, into target/recording.webm (VP8 + Opus, through
+# MediaRecorder), and show what ffprobe reads in it. Uses the machine's devices, or the fake
+# devices when there are none.
 # Extra arguments replace the video constraints, e.g.: scripts/run.sh '{"width":{"exact":641}}'
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,13 +14,10 @@ audio='{"echoCancellation":true}'
 echo "== mediacapture devices"
 "$bin" devices
 echo
-echo "== mediacapture probe"
-"$bin" probe "{\"video\":$video,\"audio\":$audio}"
+echo "== mediacapture record (5 s)"
+"$bin" record --video "$video" --audio "$audio" --duration 5 target/recording.webm
 echo
-echo "== mediacapture capture (3 s)"
-"$bin" capture --video "$video" --audio "$audio" --duration 3 --out target/capture
-if command -v ffprobe >/dev/null; then
-  for f in target/capture.y4m target/capture.wav; do
-    ffprobe -v error -show_entries stream=codec_name,width,height,sample_rate,channels,duration -of compact=nk=0 "$f"
-  done
-fi
+echo "== ffprobe target/recording.webm"
+ffprobe -v error -count_frames \
+  -show_entries stream=codec_name,width,height,nb_read_frames,sample_rate,channels \
+  -of compact=nk=0 target/recording.webm

@@ -46,6 +46,33 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         out: std::path::PathBuf,
     },
+    /// Record with MediaRecorder into a WebM (VP8/VP9 + Opus) or Ogg Opus file. Each piece is
+    /// written to disk as it comes, so a killed recording is still playable up to about a
+    /// timeslice before the end. Ctrl-C stops and finishes the file.
+    Record {
+        #[command(flatten)]
+        devices: DeviceArgs,
+        /// Video constraints (MediaTrackConstraints JSON, or true). Default: camera and
+        /// microphone, or the microphone alone for an audio type.
+        #[arg(long, value_name = "JSON")]
+        video: Option<String>,
+        /// Audio constraints (MediaTrackConstraints JSON, or true).
+        #[arg(long, value_name = "JSON")]
+        audio: Option<String>,
+        /// MediaRecorder mimeType, e.g. video/webm;codecs=vp9,opus (default: from OUT's
+        /// extension: .ogg/.opus give audio/ogg;codecs=opus, else WebM).
+        #[arg(long, value_name = "TYPE")]
+        mime: Option<String>,
+        /// Stop after this many seconds (default: at Ctrl-C or when the tracks end).
+        #[arg(long, value_name = "S")]
+        duration: Option<f64>,
+        /// How often a piece of the file is written, in ms.
+        #[arg(long, value_name = "MS", default_value_t = 1000)]
+        timeslice: u32,
+        /// The file to write.
+        #[arg(value_name = "OUT")]
+        out: std::path::PathBuf,
+    },
     /// Take a photo with ImageCapture.takePhoto(): open the camera, let it settle, and write a
     /// PNG or JPEG. Prints the photo's size and the settings used.
     Snapshot {

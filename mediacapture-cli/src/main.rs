@@ -3,10 +3,13 @@
 mod capture;
 mod cli;
 mod human;
+mod record;
 mod report;
 mod snapshot;
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use clap::Parser;
 use mediacapture::{
@@ -72,6 +75,40 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     duration,
                     out,
                 },
+            )?;
+            for l in lines {
+                println!("{l}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Record {
+            devices,
+            video,
+            audio,
+            mime,
+            duration,
+            timeslice,
+            out,
+        } => {
+            let md = media_devices(&devices)?;
+            // Ctrl-C: the first stops the recording cleanly, a second leaves at once.
+            let interrupts = Arc::new(AtomicU32::new(0));
+            let counter = Arc::clone(&interrupts);
+            ctrlc::set_handler(move || {
+                counter.fetch_add(1, Ordering::Relaxed);
+            })
+            .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+            let lines = record::run(
+                &md,
+                record::Request {
+                    video,
+                    audio,
+                    mime,
+                    duration,
+                    timeslice,
+                    out,
+                },
+                &interrupts,
             )?;
             for l in lines {
                 println!("{l}");

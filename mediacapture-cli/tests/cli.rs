@@ -498,3 +498,128 @@ fn snapshot_writes_png_and_jpeg_photos_that_ffprobe_reads() {
         "{err}"
     );
 }
+
+/// Packet times (s) of stream `sel` (`v` or `a`) of a file.
+fn packet_times(path: &std::path::Path, sel: &str) -> Vec<f64> {
+    let o = Command::new(tool("ffprobe"))
+        .args(["-v", "error", "-select_streams", sel, "-show_entries"])
+        .args(["packet=pts_time", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
+}
+
+/// Whether ffmpeg decodes all of `path` without a complaint (in the demuxer's time base).
+fn ffmpeg_decodes(path: &std::path::Path) -> bool {
+    let o = Command::new(tool("ffmpeg"))
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-enc_time_base:v", "-1", "-f", "null", "-"])
+        .output()
+        .unwrap();
+    o.status.success() && o.stderr.is_empty()
+}
+
+#[test]
+fn record_writes_webm_and_ogg_that_ffmpeg_decodes() {
+    let out = temp("rec.webm");
+    let o = run(&["record", "--duration", "2", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary = String::from_utf8_lossy(&o.stdout);
+    assert!(summary.contains("video/webm;codecs=vp8,opus"), "{summary}");
+    assert!(summary.contains(" 0 dropped"), "{summary}");
+    let progress = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        progress.contains("recording") && progress.contains("Mb/s"),
+        "{progress}"
+    );
+    assert!(ffmpeg_decodes(&out));
+    let v = packet_times(&out, "v");
+    assert!((55..=65).contains(&v.len()), "{} frames in 2 s", v.len());
+    std::fs::remove_file(&out).ok();
+
+    let ogg = temp("rec.ogg");
+    let o = run(&[
+        "record",
+        "--duration",
+        "1",
+        "--audio",
+        r#"{"channelCount":2}"#,
+        ogg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = ffprobe_stream(&ogg, "codec_name,channels");
+    assert_eq!(
+        (s["codec_name"].clone(), s["channels"].clone()),
+        (json!("opus"), json!(2))
+    );
+    assert!(ffmpeg_decodes(&ogg));
+    std::fs::remove_file(&ogg).ok();
+}
+
+/// Starts `mediacapture record` and waits until it has written `min_bytes` to `out`.
+fn recording(args: &[&str], out: &std::path::Path) -> (std::process::Child, std::time::Instant) {
+    let t0 = std::time::Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_mediacapture"))
+        .args(args)
+        .arg(out)
+        .env_remove("MEDIACAPTURE_FAKE_DEVICES")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while std::fs::metadata(out).map_or(0, |m| m.len()) < 1000 {
+        assert!(t0.elapsed().as_secs() < 20, "the recording never wrote");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    (child, t0)
+}
+
+#[test]
+fn a_recording_killed_with_sigkill_is_still_a_playable_file() {
+    let out = temp("killed.webm");
+    let (mut child, t0) = recording(&["record", "--duration", "60"], &out);
+    std::thread::sleep(std::time::Duration::from_millis(3500));
+    child.kill().unwrap(); // SIGKILL: no chance to finish anything
+    let at_kill = t0.elapsed().as_secs_f64();
+    child.wait().unwrap();
+    assert!(ffmpeg_decodes(&out), "the killed file decodes");
+    let v = packet_times(&out, "v");
+    let a = packet_times(&out, "a");
+    let last = v.last().copied().unwrap_or(0.0);
+    // At most about one timeslice (1 s) is lost, plus the process's start.
+    assert!(
+        last > at_kill - 2.0,
+        "the file ends at {last} s, killed at {at_kill} s"
+    );
+    assert!(
+        v.len() > 60 && a.len() > 100,
+        "{} frames, {} packets",
+        v.len(),
+        a.len()
+    );
+    std::fs::remove_file(&out).ok();
+}
+
+#[test]
+fn ctrl_c_stops_and_finishes_the_file() {
+    let out = temp("interrupted.webm");
+    let (child, _) = recording(&["record"], &out);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary = String::from_utf8_lossy(&o.stdout);
+    assert!(summary.starts_with("recorded "), "{summary}");
+    assert!(ffmpeg_decodes(&out));
+    assert!(packet_times(&out, "v").len() > 30);
+    std::fs::remove_file(&out).ok();
+}

@@ -51,8 +51,8 @@ impl VpxConfig {
     }
 }
 
-/// A libvpx encoder. Timestamps are in microseconds; frames must be I420 of the configured
-/// size (others are converted with [`VideoFrame::to_i420`]).
+/// A libvpx encoder. Timestamps are in microseconds; frames must be of the configured size,
+/// BT.709 limited range (others are converted with [`VideoFrame::to_i420`]).
 pub struct VpxEncoder {
     ctx: Box<ffi::vpx_codec_ctx_t>,
     config: VpxConfig,
@@ -166,6 +166,15 @@ impl VpxEncoder {
         if codec == VideoCodec::Vp9 {
             // Realtime VP9: row-based multithreading where threads are allowed.
             encoder.control(ffi::vp8e_enc_control_id::VP9E_SET_ROW_MT as c_int, 1)?;
+            // The input is BT.709, limited range; VP9 can say so in its bitstream.
+            encoder.control(
+                ffi::vp8e_enc_control_id::VP9E_SET_COLOR_SPACE as c_int,
+                ffi::vpx_color_space::VPX_CS_BT_709 as c_int,
+            )?;
+            encoder.control(
+                ffi::vp8e_enc_control_id::VP9E_SET_COLOR_RANGE as c_int,
+                ffi::vpx_color_range::VPX_CR_STUDIO_RANGE as c_int,
+            )?;
         }
         Ok(encoder)
     }

@@ -4,7 +4,7 @@
 //! `Cluster`s of unknown size whose `SimpleBlock`s are written as they come. Nothing is ever
 //! rewritten, so the bytes can go out (to a file, a socket, a `dataavailable` event) at once,
 //! and a file cut after any block is readable up to that block. There are no `Cues` and no
-//! `Duration`, as in a browser's recording.
+//! `Duration`, as in a browser's recording. Video is declared BT.709 limited range (`Colour`).
 //!
 //! A cluster starts at each video keyframe (or every second for audio alone), and at the
 //! latest 30 s after the previous one (block times are 16-bit offsets from the cluster's).
@@ -102,6 +102,14 @@ impl WebmWriter {
                     e.push(M::Video(Master::Full(vec![
                         M::PixelWidth(u64::from(*width)),
                         M::PixelHeight(u64::from(*height)),
+                        // BT.709, limited range (ISO/IEC 23091-4 codes): what the encoders are
+                        // fed. VP8's bitstream cannot say it, and players assume BT.601.
+                        M::Colour(Master::Full(vec![
+                            M::MatrixCoefficients(1),
+                            M::Range(1),
+                            M::TransferCharacteristics(1),
+                            M::Primaries(1),
+                        ])),
                     ])));
                 }
                 TrackInfo::Opus {

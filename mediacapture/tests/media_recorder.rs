@@ -190,6 +190,11 @@ fn every_format_is_a_file_ffmpeg_decodes() {
                 (s[0]["width"].as_u64(), s[0]["height"].as_u64()),
                 (Some(640), Some(360))
             );
+            // The fake camera's BT.709 limited range, declared in the file.
+            assert_eq!(
+                (s[0]["color_space"].as_str(), s[0]["color_range"].as_str()),
+                (Some("bt709"), Some("tv"))
+            );
             let video = packet_times(&path, "v");
             let frames: u64 = s[0]["nb_read_frames"].as_str().unwrap().parse().unwrap();
             assert_eq!(frames as usize, video.len());

@@ -33,7 +33,7 @@ use crate::api::media_recorder::{BlobEvent, RecorderEvent};
 use crate::media::AudioConverter;
 use crate::{
     AudioData, Blob, MediaFrame, MediaStream, MediaStreamError, MediaStreamTrackProcessor,
-    RecordingState, RecvTimeoutError,
+    RecordingState, RecvTimeoutError, VideoColorSpace, VideoFrame, VideoPixelFormat,
 };
 
 /// Messages to a controller, from the recorder's methods and from its encoder threads.
@@ -786,6 +786,7 @@ impl Worker for VideoWorker {
             return Ok(Vec::new());
         }
         let ts = self.clock.map(frame.timestamp(), session, true);
+        let frame = as_bt709(frame);
         let r = frame.visible_rect();
         // A new size: a new encoder (the stream goes on with a keyframe of the new size).
         let mut key = self.last_key.is_none();
@@ -837,6 +838,29 @@ impl Worker for VideoWorker {
             .video_dropped
             .store(self.reader.discarded_frames(), Ordering::Relaxed);
     }
+}
+
+/// The frame in BT.709 limited range, what the file declares: YUV frames in another matrix or
+/// range go through RGB (RGB frames become BT.709 in `to_i420` anyway).
+fn as_bt709(frame: VideoFrame) -> VideoFrame {
+    let cs = frame.color_space();
+    let yuv = matches!(
+        frame.format(),
+        VideoPixelFormat::I420 | VideoPixelFormat::Nv12
+    );
+    if !yuv || cs == VideoColorSpace::BT709 {
+        return frame;
+    }
+    let r = frame.visible_rect();
+    VideoFrame::new(
+        VideoPixelFormat::Rgba,
+        r.width,
+        r.height,
+        frame.timestamp(),
+        frame.to_rgba(),
+    )
+    .map(|f| f.with_duration(frame.duration()))
+    .unwrap_or(frame)
 }
 
 struct AudioWorker {
