@@ -46,7 +46,12 @@ impl VpxConfig {
             } else {
                 1
             },
-            speed: 8,
+            speed: match codec {
+                // Negative: a fixed speed. A positive one lets VP8 slow itself down to fill
+                // the time a realtime frame allows (more CPU for a little quality).
+                VideoCodec::Vp8 => -8,
+                VideoCodec::Vp9 => 8,
+            },
         }
     }
 }
