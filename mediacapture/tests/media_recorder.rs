@@ -566,3 +566,70 @@ fn bit_rates_follow_the_spec() {
     rec.stop();
     until_stop(&events);
 }
+
+/// (pts, keyframe) of each video packet, or (pts, size) of each audio packet.
+fn packets(path: &Path, sel: &str, entry: &str) -> Vec<(f64, String)> {
+    let o = Command::new(tool("ffprobe"))
+        .args(["-v", "error", "-select_streams", sel, "-show_entries"])
+        .args([&format!("packet=pts_time,{entry}"), "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| {
+            let (t, v) = l.split_once(',')?;
+            Some((t.parse().ok()?, v.trim_end_matches(',').to_owned()))
+        })
+        .collect()
+}
+
+#[test]
+fn keyframes_come_as_often_as_asked() {
+    let (md, _fake) = default_devices();
+    let stream = av_stream(&md);
+    for (options, max_gap) in [
+        (r#"{"videoKeyFrameIntervalCount":10}"#, 10.0 / 30.0),
+        (r#"{"videoKeyFrameIntervalDuration":500}"#, 0.5),
+        ("{}", DEFAULT_KEY_FRAME_INTERVAL_MS / 1000.0),
+    ] {
+        let (r, _) = record_for(
+            &stream,
+            MediaRecorderOptions::from_json(options).unwrap(),
+            2500,
+        );
+        let path = write("keys.webm", &r.bytes());
+        let keys: Vec<f64> = packets(&path, "v", "flags")
+            .into_iter()
+            .filter(|(_, f)| f.starts_with('K'))
+            .map(|(t, _)| t)
+            .collect();
+        assert!(keys.len() >= 2, "{options}: keyframes at {keys:?}");
+        for w in keys.windows(2) {
+            assert!(
+                w[1] - w[0] <= max_gap + 0.01,
+                "{options}: keyframes at {keys:?}"
+            );
+        }
+        std::fs::remove_file(path).ok();
+    }
+}
+
+#[test]
+fn constant_bitrate_audio_has_packets_of_one_size() {
+    let (md, _fake) = default_devices();
+    let stream = MediaStream::from_tracks(&av_stream(&md).get_audio_tracks());
+    let options = MediaRecorderOptions::from_json(
+        r#"{"mimeType":"audio/ogg;codecs=opus","audioBitsPerSecond":64000,"audioBitrateMode":"constant"}"#,
+    )
+    .unwrap();
+    let (r, _) = record_for(&stream, options, 1000);
+    let path = write("cbr.ogg", &r.bytes());
+    let sizes: std::collections::BTreeSet<String> = packets(&path, "a", "size")
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    // 64 kb/s in 20 ms packets: 160 bytes each.
+    assert_eq!(sizes.into_iter().collect::<Vec<_>>(), ["160"]);
+    std::fs::remove_file(path).ok();
+}
