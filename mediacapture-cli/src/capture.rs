@@ -2,26 +2,19 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use mediacapture::{
-    AudioSamples, MediaDevices, MediaStreamConstraints, MediaStreamTrack,
-    MediaStreamTrackProcessor, RecvTimeoutError, block_on,
+    AudioSamples, MediaDevices, MediaStreamTrack, MediaStreamTrackProcessor, RecvTimeoutError,
 };
+
+use crate::cli::CaptureArgs;
 
 /// How deep the readers' queues are: deep enough that writing to disk never loses a frame.
 const QUEUE: u32 = 512;
-
-pub struct Request {
-    pub video: Option<String>,
-    pub audio: Option<String>,
-    pub frames: Option<u64>,
-    pub duration: Option<f64>,
-    pub out: PathBuf,
-}
 
 #[derive(Default)]
 struct Progress {
@@ -36,7 +29,7 @@ fn ext(p: &Path) -> Option<String> {
 }
 
 /// Runs a capture; returns the summary lines, or an error message.
-pub fn run(md: &MediaDevices, req: Request) -> Result<Vec<String>, String> {
+pub fn run(md: &MediaDevices, req: CaptureArgs) -> Result<Vec<String>, String> {
     let (mut video, mut audio) = (req.video, req.audio);
     if video.is_none() && audio.is_none() {
         match ext(&req.out).as_deref() {
@@ -57,15 +50,7 @@ pub fn run(md: &MediaDevices, req: Request) -> Result<Vec<String>, String> {
         (Some(_), None) => (Some(req.out.clone()), None),
         _ => (None, Some(req.out.clone())),
     };
-    let json = format!(
-        r#"{{"video":{},"audio":{}}}"#,
-        video.as_deref().unwrap_or("false"),
-        audio.as_deref().unwrap_or("false")
-    );
-    let constraints = MediaStreamConstraints::from_json(&json)
-        .map_err(|e| format!("getUserMedia rejected: {e}"))?;
-    let stream = block_on(md.get_user_media(constraints))
-        .map_err(|e| format!("getUserMedia rejected: {e}"))?;
+    let stream = crate::get_user_media(md, video.as_deref(), audio.as_deref())?;
     let duration_us = req
         .duration
         .or(if req.frames.is_none() {

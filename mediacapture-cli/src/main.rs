@@ -48,6 +48,30 @@ fn media_devices(args: &DeviceArgs) -> Result<MediaDevices, String> {
     Ok(md)
 }
 
+/// Prints a subcommand's summary lines; success.
+fn print_lines(lines: Vec<String>) -> Result<ExitCode, String> {
+    for l in lines {
+        println!("{l}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs getUserMedia for the given kinds (each constraint JSON, or nothing for that kind).
+fn get_user_media(
+    md: &MediaDevices,
+    video: Option<&str>,
+    audio: Option<&str>,
+) -> Result<mediacapture::MediaStream, String> {
+    let json = format!(
+        r#"{{"video":{},"audio":{}}}"#,
+        video.unwrap_or("false"),
+        audio.unwrap_or("false")
+    );
+    MediaStreamConstraints::from_json(&json)
+        .and_then(|c| block_on(md.get_user_media(c)))
+        .map_err(|e| format!("getUserMedia rejected: {e}"))
+}
+
 fn print_json(v: &serde_json::Value) {
     match serde_json::to_string_pretty(v) {
         Ok(s) => println!("{s}"),
@@ -57,40 +81,12 @@ fn print_json(v: &serde_json::Value) {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Capture {
-            devices,
-            video,
-            audio,
-            frames,
-            duration,
-            out,
-        } => {
-            let md = media_devices(&devices)?;
-            let lines = capture::run(
-                &md,
-                capture::Request {
-                    video,
-                    audio,
-                    frames,
-                    duration,
-                    out,
-                },
-            )?;
-            for l in lines {
-                println!("{l}");
-            }
-            Ok(ExitCode::SUCCESS)
+        Command::Capture(args) => {
+            let md = media_devices(&args.devices)?;
+            print_lines(capture::run(&md, args)?)
         }
-        Command::Record {
-            devices,
-            video,
-            audio,
-            mime,
-            duration,
-            timeslice,
-            out,
-        } => {
-            let md = media_devices(&devices)?;
+        Command::Record(args) => {
+            let md = media_devices(&args.devices)?;
             // Ctrl-C: the first stops the recording cleanly, a second leaves at once.
             let interrupts = Arc::new(AtomicU32::new(0));
             let counter = Arc::clone(&interrupts);
@@ -98,48 +94,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 counter.fetch_add(1, Ordering::Relaxed);
             })
             .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
-            let lines = record::run(
-                &md,
-                record::Request {
-                    video,
-                    audio,
-                    mime,
-                    duration,
-                    timeslice,
-                    out,
-                },
-                &interrupts,
-            )?;
-            for l in lines {
-                println!("{l}");
-            }
-            Ok(ExitCode::SUCCESS)
+            print_lines(record::run(&md, args, &interrupts)?)
         }
-        Command::Snapshot {
-            devices,
-            video,
-            width,
-            height,
-            format,
-            settle_frames,
-            out,
-        } => {
-            let md = media_devices(&devices)?;
-            let lines = snapshot::run(
-                &md,
-                snapshot::Request {
-                    video,
-                    width,
-                    height,
-                    format,
-                    settle_frames,
-                    out,
-                },
-            )?;
-            for l in lines {
-                println!("{l}");
-            }
-            Ok(ExitCode::SUCCESS)
+        Command::Snapshot(args) => {
+            let md = media_devices(&args.devices)?;
+            print_lines(snapshot::run(&md, args)?)
         }
         Command::Devices { devices, json } => {
             let md = media_devices(&devices)?;

@@ -3,24 +3,16 @@
 
 use std::fs::File;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use mediacapture::{
-    MediaDevices, MediaRecorder, MediaRecorderOptions, MediaStreamConstraints, RecorderEvent,
-    RecvTimeoutError, block_on,
+    MediaDevices, MediaRecorder, MediaRecorderOptions, RecorderEvent, RecvTimeoutError,
 };
 
-pub struct Request {
-    pub video: Option<String>,
-    pub audio: Option<String>,
-    pub mime: Option<String>,
-    pub duration: Option<f64>,
-    pub timeslice: u32,
-    pub out: PathBuf,
-}
+use crate::cli::RecordArgs;
 
 /// The type for `out` when `--mime` is not given: Ogg Opus for `.ogg`/`.opus`, else the
 /// recorder's default (WebM).
@@ -49,7 +41,7 @@ fn human_bytes(n: u64) -> String {
 /// to its last piece).
 pub fn run(
     md: &MediaDevices,
-    req: Request,
+    req: RecordArgs,
     interrupts: &Arc<AtomicU32>,
 ) -> Result<Vec<String>, String> {
     let mime = req
@@ -62,15 +54,7 @@ pub fn run(
         (None, None) => (Some("true".to_owned()), Some("true".to_owned())),
         (v, a) => (v.clone(), a.clone()),
     };
-    let json = format!(
-        r#"{{"video":{},"audio":{}}}"#,
-        video.as_deref().unwrap_or("false"),
-        audio.as_deref().unwrap_or("false")
-    );
-    let constraints = MediaStreamConstraints::from_json(&json)
-        .map_err(|e| format!("getUserMedia rejected: {e}"))?;
-    let stream = block_on(md.get_user_media(constraints))
-        .map_err(|e| format!("getUserMedia rejected: {e}"))?;
+    let stream = crate::get_user_media(md, video.as_deref(), audio.as_deref())?;
     let recorder = MediaRecorder::new(&stream, MediaRecorderOptions::mime_type(&mime))
         .map_err(|e| format!("MediaRecorder: {e}"))?;
     let mut file =

@@ -2,22 +2,14 @@
 //! `ImageCapture.takePhoto()` into a PNG or JPEG file.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use mediacapture::{
-    ImageCapture, MediaDevices, MediaStreamConstraints, MediaStreamTrackProcessor, PhotoSettings,
-    block_on,
+    ImageCapture, MediaDevices, MediaStreamTrackProcessor, PhotoSettings, block_on,
 };
 
-pub struct Request {
-    pub video: Option<String>,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub format: Option<String>,
-    pub settle_frames: u32,
-    pub out: PathBuf,
-}
+use crate::cli::SnapshotArgs;
 
 /// The photo's MIME type: `--format`, else the file's extension, else PNG.
 fn mime_type(format: Option<&str>, out: &Path) -> Result<&'static str, String> {
@@ -40,13 +32,9 @@ fn mime_type(format: Option<&str>, out: &Path) -> Result<&'static str, String> {
 }
 
 /// Takes the photo; returns the summary lines, or an error message.
-pub fn run(md: &MediaDevices, req: Request) -> Result<Vec<String>, String> {
+pub fn run(md: &MediaDevices, req: SnapshotArgs) -> Result<Vec<String>, String> {
     let mime = mime_type(req.format.as_deref(), &req.out)?;
-    let json = format!(r#"{{"video":{}}}"#, req.video.as_deref().unwrap_or("true"));
-    let constraints = MediaStreamConstraints::from_json(&json)
-        .map_err(|e| format!("getUserMedia rejected: {e}"))?;
-    let stream = block_on(md.get_user_media(constraints))
-        .map_err(|e| format!("getUserMedia rejected: {e}"))?;
+    let stream = crate::get_user_media(md, Some(req.video.as_deref().unwrap_or("true")), None)?;
     let track = stream
         .get_video_tracks()
         .into_iter()

@@ -668,7 +668,8 @@ impl Controller {
 /// One encoder thread's work on a frame.
 trait Worker: Send {
     fn reader(&self) -> &MediaStreamTrackProcessor;
-    /// Encodes one frame (or drops it while paused); returns the chunks to write.
+    fn track_clock(&mut self) -> &mut TrackClock;
+    /// Encodes one frame; returns the chunks to write.
     fn process(
         &mut self,
         frame: MediaFrame,
@@ -702,6 +703,11 @@ fn spawn_worker(
                 }
             };
             let handle = |w: &mut Box<dyn Worker>, f: MediaFrame| -> bool {
+                // While paused, frames are dropped and the pause is cut from the timeline.
+                if clock.paused.load(Ordering::Acquire) {
+                    w.track_clock().paused(f.timestamp());
+                    return true;
+                }
                 match w.process(f, &clock) {
                     Ok(chunks) => {
                         w.count(&core.counters, chunks.len());
@@ -773,6 +779,10 @@ impl Worker for VideoWorker {
         &self.reader
     }
 
+    fn track_clock(&mut self) -> &mut TrackClock {
+        &mut self.clock
+    }
+
     fn process(
         &mut self,
         frame: MediaFrame,
@@ -781,10 +791,6 @@ impl Worker for VideoWorker {
         let MediaFrame::Video(frame) = frame else {
             return Ok(Vec::new());
         };
-        if session.paused.load(Ordering::Acquire) {
-            self.clock.paused(frame.timestamp());
-            return Ok(Vec::new());
-        }
         let ts = self.clock.map(frame.timestamp(), session, true);
         let frame = as_bt709(frame);
         let r = frame.visible_rect();
@@ -894,6 +900,10 @@ impl Worker for AudioWorker {
         &self.reader
     }
 
+    fn track_clock(&mut self) -> &mut TrackClock {
+        &mut self.clock
+    }
+
     fn process(
         &mut self,
         frame: MediaFrame,
@@ -902,10 +912,6 @@ impl Worker for AudioWorker {
         let MediaFrame::Audio(a) = frame else {
             return Ok(Vec::new());
         };
-        if session.paused.load(Ordering::Acquire) {
-            self.clock.paused(a.timestamp());
-            return Ok(Vec::new());
-        }
         let Some(a) = self.adapt(&a) else {
             return Ok(Vec::new());
         };
