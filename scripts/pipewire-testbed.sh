@@ -13,8 +13,9 @@
 # It holds: its own runtime dir and D-Bus session bus; pipewire, wireplumber, pipewire-pulse;
 # a virtual microphone "mediacapture-test-mic" (module-pipe-source fed with a 440 Hz sine,
 # S16LE 48 kHz mono); a null sink "mediacapture-test-sink"; and a virtual camera
-# "mediacapture-test-camera" (Video/Source, I420 320x240 at 30 fps) produced by an independent
-# program, GStreamer's videotestsrc ! pipewiresink.
+# "mediacapture-test-camera" (Video/Source, I420 320x240 at 30 fps) and a second one,
+# "mediacapture-test-camera-yuy2" (YUY2 640x480 at 15 fps), produced by an independent program,
+# GStreamer's videotestsrc ! pipewiresink.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmd=${1:-start}
@@ -87,13 +88,17 @@ case "$cmd" in
       ! audio/x-raw,format=S16LE,rate=48000,channels=1 ! filesink location="$dir/mic.fifo"
     pactl load-module module-null-sink sink_name=mediacapture-test-sink \
       sink_properties=device.description=mediacapture-Test-Speaker >/dev/null
+    spawn camera2 gst-launch-1.0 -q videotestsrc is-live=true pattern=ball \
+      ! video/x-raw,format=YUY2,width=640,height=480,framerate=15/1 \
+      ! pipewiresink mode=provide client-name=mediacapture-test-camera-yuy2 \
+        stream-properties="props,media.class=Video/Source,node.name=mediacapture-test-camera-yuy2,node.description=mediacapture-Test-Camera-YUY2"
     camera_start
     env_lines
     ;;
   camera-start) eval "$(env_lines)"; camera_start ;;
   camera-stop) kill_pid camera ;;
   stop)
-    for p in camera mic-signal pipewire-pulse wireplumber pipewire dbus; do kill_pid "$p"; done
+    for p in camera camera2 mic-signal pipewire-pulse wireplumber pipewire dbus; do kill_pid "$p"; done
     ;;
   *) echo "usage: $0 start|stop|env|camera-start|camera-stop [DIR]" >&2; exit 2 ;;
 esac

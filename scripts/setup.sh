@@ -10,6 +10,9 @@ PACKAGES=(
   ffmpeg            # ffprobe/ffmpeg: the independent checkers of the files we write
   libvpx-dev        # libvpx, the VP8/VP9 encoder browsers ship (MediaRecorder)
   cmake             # builds the libopus the opus crate bundles (MediaRecorder)
+  libpipewire-0.3-dev libspa-0.2-dev clang libclang-dev  # the PipeWire backend's build (bindgen)
+  pipewire wireplumber pipewire-pulse pulseaudio-utils dbus  # the PipeWire test bed (scripts/pipewire-testbed.sh)
+  gstreamer1.0-tools gstreamer1.0-pipewire gstreamer1.0-plugins-base  # the test bed's virtual camera and microphone signal
 )
 
 missing=()

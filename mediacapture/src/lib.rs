@@ -80,5 +80,7 @@ pub use mediacapture_hal::frame::{
 pub use permissions::{PermissionName, PermissionPolicy, PermissionRequest, PermissionState};
 
 pub use mediacapture_backend_fake::{self as fake, FakeBackend, FakeDevicesConfig};
+#[cfg(all(feature = "pipewire", target_os = "linux"))]
+pub use mediacapture_backend_pipewire::{self as pipewire, PipeWireBackend};
 pub use mediacapture_hal as hal;
 pub use mediacapture_types::*;

@@ -1,8 +1,7 @@
 //! The one place that names backends.
 //!
-//! Today there is the fake backend only (always compiled). Real backends (PipeWire, cpal) will
-//! be added here behind cargo features, and [`default_backends`] will choose among them at run
-//! time by availability.
+//! The fake backend is always compiled; the PipeWire backend is behind the `pipewire` feature
+//! (on by default, Linux only). [`default_backends`] chooses among them at run time.
 
 use std::sync::Arc;
 
@@ -21,10 +20,16 @@ pub const FAKE_DEVICES_ENV: &str = "MEDIACAPTURE_FAKE_DEVICES";
 pub enum BackendId {
     /// Fake devices, configured by JSON. Always available.
     Fake,
+    /// The session's PipeWire daemon (cameras, microphones, speakers).
+    PipeWire,
 }
 
 /// Every backend compiled into this build.
-pub const ALL_BACKENDS: &[BackendId] = &[BackendId::Fake];
+pub const ALL_BACKENDS: &[BackendId] = &[
+    BackendId::Fake,
+    #[cfg(all(feature = "pipewire", target_os = "linux"))]
+    BackendId::PipeWire,
+];
 
 /// Fake devices from `MEDIACAPTURE_FAKE_DEVICES`, if it is set.
 ///
@@ -42,8 +47,8 @@ pub fn fake_backend_from_env() -> Result<Option<FakeBackend>, MediaStreamError> 
 }
 
 /// The backends a [`MediaDevices::new`](crate::MediaDevices::new) uses: the fake devices of
-/// `MEDIACAPTURE_FAKE_DEVICES` when it is set, otherwise the real backends available on this
-/// machine (none are compiled into this build yet, so: no devices).
+/// `MEDIACAPTURE_FAKE_DEVICES` when it is set, otherwise the real backends compiled in: PipeWire
+/// on Linux (no devices while no PipeWire daemon runs; it is found when it starts).
 ///
 /// # Errors
 /// `TypeError` when `MEDIACAPTURE_FAKE_DEVICES` is malformed.
@@ -51,5 +56,9 @@ pub fn default_backends() -> Result<Vec<Arc<dyn Backend>>, MediaStreamError> {
     if let Some(fake) = fake_backend_from_env()? {
         return Ok(vec![Arc::new(fake)]);
     }
-    Ok(Vec::new())
+    let backends: Vec<Arc<dyn Backend>> = vec![
+        #[cfg(all(feature = "pipewire", target_os = "linux"))]
+        Arc::new(mediacapture_backend_pipewire::PipeWireBackend::new()),
+    ];
+    Ok(backends)
 }

@@ -1,0 +1,302 @@
+//! The PipeWire backend against a real PipeWire daemon: the private session of
+//! `scripts/pipewire-testbed.sh` (a virtual camera produced by GStreamer, a virtual microphone
+//! fed with a 440 Hz sine, a null sink). Each test starts its own session; where the daemon
+//! cannot start, the tests say so and are skipped.
+#![cfg(all(feature = "pipewire", target_os = "linux"))]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use mediacapture::*;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A private PipeWire session, stopped on drop.
+struct TestBed {
+    dir: PathBuf,
+}
+
+impl TestBed {
+    /// Starts a session, or `None` (with a message) where it cannot run.
+    fn start(name: &str) -> Option<TestBed> {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let dir = root
+            .join("target")
+            .join(format!("pw-testbed-{name}-{}", std::process::id()));
+        let out = Command::new(root.join("scripts/pipewire-testbed.sh"))
+            .arg("start")
+            .arg(&dir)
+            .output()
+            .expect("the test-bed script runs");
+        if !out.status.success() {
+            eprintln!(
+                "SKIPPED: the PipeWire test bed cannot start on this machine: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            return None;
+        }
+        Some(TestBed { dir })
+    }
+
+    fn script(&self, cmd: &str) {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let s = Command::new(root.join("scripts/pipewire-testbed.sh"))
+            .arg(cmd)
+            .arg(&self.dir)
+            .status()
+            .unwrap();
+        assert!(s.success(), "pipewire-testbed.sh {cmd}");
+    }
+
+    fn devices(&self) -> MediaDevices {
+        let socket = self.dir.join("run/pipewire-0");
+        MediaDevices::builder()
+            .backend(PipeWireBackend::with_remote(Some(socket)))
+            .permission_policy(PermissionPolicy::Granted)
+            .build()
+            .unwrap()
+    }
+
+    /// Kills the PipeWire daemon outright.
+    fn kill_daemon(&self) {
+        let pid = std::fs::read_to_string(self.dir.join("pipewire.pid")).unwrap();
+        Command::new("kill")
+            .args(["-9", pid.trim()])
+            .status()
+            .unwrap();
+    }
+}
+
+impl Drop for TestBed {
+    fn drop(&mut self) {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let _ = Command::new(root.join("scripts/pipewire-testbed.sh"))
+            .arg("stop")
+            .arg(&self.dir)
+            .status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn gum(md: &MediaDevices, json: &str) -> Result<MediaStream, MediaStreamError> {
+    block_on(md.get_user_media(MediaStreamConstraints::from_json(json)?))
+}
+
+fn labels(md: &MediaDevices) -> Vec<(String, String, String)> {
+    block_on(md.enumerate_devices())
+        .iter()
+        .map(|d| {
+            (
+                d.kind().to_string(),
+                d.label().to_owned(),
+                d.device_id().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn lists_the_nodes_with_labels_and_stable_ids() {
+    let Some(bed) = TestBed::start("list") else {
+        return;
+    };
+    let a = labels(&bed.devices());
+    for (kind, label) in [
+        ("videoinput", "mediacapture-Test-Camera"),
+        ("videoinput", "mediacapture-Test-Camera-YUY2"),
+        ("audioinput", "mediacapture-Test-Microphone"),
+        ("audiooutput", "mediacapture-Test-Speaker"),
+    ] {
+        assert!(
+            a.iter().any(|(k, l, _)| k == kind && l == label),
+            "{kind} {label} in {a:?}"
+        );
+    }
+    // Another MediaDevices (another backend, as another run would have): the same ids.
+    assert_eq!(labels(&bed.devices()), a);
+}
+
+#[test]
+fn captures_what_the_nodes_produce_at_their_settings() {
+    let Some(bed) = TestBed::start("capture") else {
+        return;
+    };
+    let md = bed.devices();
+    // The camera: 320x240 frames at 30 fps, as its settings say.
+    let s = gum(&md, r#"{"video":{"width":320,"height":240}}"#).unwrap();
+    let video = &s.get_video_tracks()[0];
+    assert_eq!(video.label(), "mediacapture-Test-Camera");
+    let settings = video.get_settings();
+    assert_eq!(
+        (settings.width, settings.height, settings.frame_rate),
+        (Some(320), Some(240), Some(30.0))
+    );
+    let reader = MediaStreamTrackProcessor::new(video, Some(64)).unwrap();
+    let first = reader.read_timeout(WAIT).unwrap();
+    let t0 = Instant::now();
+    let mut frames = 0;
+    while t0.elapsed() < Duration::from_secs(2) {
+        if let Ok(MediaFrame::Video(f)) = reader.read_timeout(WAIT) {
+            assert_eq!((f.display_width(), f.display_height()), (320, 240));
+            frames += 1;
+        }
+    }
+    assert!(
+        (50..=70).contains(&frames),
+        "{frames} frames in 2 s at 30 fps"
+    );
+    assert!(first.as_video().is_some());
+
+    // Constraints pick the node and the mode: 640 wide is the YUY2 camera at 15 fps; a
+    // smaller size is cropped and scaled from the native mode; more than it has is refused.
+    let s2 = gum(&md, r#"{"video":{"width":{"exact":640}}}"#).unwrap();
+    let t2 = &s2.get_video_tracks()[0];
+    assert_eq!(t2.label(), "mediacapture-Test-Camera-YUY2");
+    assert_eq!(t2.get_settings().frame_rate, Some(15.0));
+    let f = MediaStreamTrackProcessor::new(t2, None)
+        .unwrap()
+        .read_timeout(WAIT)
+        .unwrap();
+    assert_eq!(f.as_video().map(|v| v.display_width()), Some(640));
+    apply(video, r#"{"width":{"exact":160},"height":{"exact":120}}"#);
+    let f = MediaStreamTrackProcessor::new(video, None)
+        .unwrap()
+        .read_timeout(WAIT)
+        .unwrap();
+    assert_eq!(
+        f.as_video()
+            .map(|v| (v.display_width(), v.display_height())),
+        Some((160, 120))
+    );
+    let e = gum(&md, r#"{"video":{"width":{"min":1280}}}"#).unwrap_err();
+    assert_eq!(e.constraint(), Some("width"));
+
+    // The microphone: the test bed's 440 Hz sine, recognisable in what we capture.
+    let s = gum(&md, r#"{"audio":{"sampleRate":48000,"channelCount":1}}"#).unwrap();
+    let mic = &s.get_audio_tracks()[0];
+    assert_eq!(mic.label(), "mediacapture-Test-Microphone");
+    let reader = MediaStreamTrackProcessor::new(mic, Some(200)).unwrap();
+    let mut samples = Vec::new();
+    while samples.len() < 48_000 {
+        let MediaFrame::Audio(a) = reader.read_timeout(WAIT).unwrap() else {
+            panic!("audio expected");
+        };
+        assert_eq!((a.sample_rate(), a.number_of_channels()), (48_000, 1));
+        samples.extend(a.to_f32());
+    }
+    let tail = &samples[samples.len() - 24_000..]; // half a second, past any start-up
+    let crossings = tail
+        .windows(2)
+        .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
+        .count();
+    let peak = tail.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    assert!(
+        (420..=460).contains(&crossings),
+        "{crossings} zero crossings in 0.5 s (a 440 Hz sine has 440)"
+    );
+    assert!(
+        (0.15..0.35).contains(&peak),
+        "peak {peak} (the sine is at 0.25)"
+    );
+}
+
+fn apply(t: &MediaStreamTrack, json: &str) {
+    block_on(t.apply_constraints(MediaTrackConstraints::from_json(json).unwrap())).unwrap();
+}
+
+#[test]
+fn a_camera_coming_and_going_fires_devicechange_and_ends_its_track() {
+    let Some(bed) = TestBed::start("hotplug") else {
+        return;
+    };
+    let md = bed.devices();
+    let changes = md.events();
+    let s = gum(&md, r#"{"video":{"width":{"exact":320}}}"#).unwrap();
+    let track = &s.get_video_tracks()[0];
+    let events = track.events();
+    // A producer that stalls (SIGSTOP) mutes the track; when it goes on, the track unmutes.
+    let producer = std::fs::read_to_string(bed.dir.join("camera.pid")).unwrap();
+    let signal = |sig: &str| {
+        Command::new("kill")
+            .args([sig, producer.trim()])
+            .status()
+            .unwrap()
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    signal("-STOP");
+    let wait_for = |want: TrackEvent| loop {
+        let e = events.recv_timeout(WAIT).expect("an event");
+        if e == want {
+            break;
+        }
+    };
+    wait_for(TrackEvent::Mute);
+    assert!(track.muted());
+    signal("-CONT");
+    wait_for(TrackEvent::Unmute);
+    assert!(!track.muted());
+    // Stop the camera's producer mid-capture: the track ends, then devicechange.
+    bed.script("camera-stop");
+    loop {
+        match events.recv_timeout(WAIT).expect("ended") {
+            TrackEvent::Ended => break,
+            _ => continue,
+        }
+    }
+    assert_eq!(track.ready_state(), MediaStreamTrackState::Ended);
+    changes
+        .recv_timeout(WAIT)
+        .expect("devicechange after removal");
+    assert!(
+        !labels(&md)
+            .iter()
+            .any(|(_, l, _)| l == "mediacapture-Test-Camera")
+    );
+    // Start it again: devicechange, and it is listed (with the same deviceId).
+    bed.script("camera-start");
+    changes
+        .recv_timeout(WAIT)
+        .expect("devicechange after it came back");
+    let t0 = Instant::now();
+    while !labels(&md)
+        .iter()
+        .any(|(_, l, _)| l == "mediacapture-Test-Camera")
+    {
+        assert!(t0.elapsed() < WAIT, "the camera is listed again");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_dead_daemon_ends_the_tracks_without_a_hang() {
+    let Some(bed) = TestBed::start("kill") else {
+        return;
+    };
+    let md = bed.devices();
+    let s = gum(&md, r#"{"video":{"width":320},"audio":true}"#).unwrap();
+    let subs: Vec<_> = s.get_tracks().iter().map(|t| t.events()).collect();
+    bed.kill_daemon();
+    let t0 = Instant::now();
+    for e in &subs {
+        loop {
+            match e.recv_timeout(WAIT).expect("ended") {
+                TrackEvent::Ended => break,
+                _ => continue,
+            }
+        }
+    }
+    assert!(t0.elapsed() < WAIT);
+    for t in s.get_tracks() {
+        assert_eq!(t.ready_state(), MediaStreamTrackState::Ended);
+    }
+    // No daemon: no devices, and getUserMedia says NotFoundError.
+    assert!(
+        block_on(md.enumerate_devices())
+            .iter()
+            .all(|d| d.kind() == MediaDeviceKind::AudioOutput && d.device_id() == "default")
+    );
+    let e = gum(&md, r#"{"video":true}"#).unwrap_err();
+    assert_eq!(e.name(), "NotFoundError");
+}
