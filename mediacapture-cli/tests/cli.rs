@@ -623,3 +623,78 @@ fn ctrl_c_stops_and_finishes_the_file() {
     assert!(packet_times(&out, "v").len() > 30);
     std::fs::remove_file(&out).ok();
 }
+
+/// `mediacapture devices` and `record` against the private PipeWire session of
+/// scripts/pipewire-testbed.sh (skipped, saying so, where it cannot start).
+#[test]
+fn devices_and_record_work_against_the_pipewire_test_bed() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = root
+        .join("target")
+        .join(format!("pw-testbed-cli-{}", std::process::id()));
+    let script = root.join("scripts/pipewire-testbed.sh");
+    let started = Command::new(&script)
+        .arg("start")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    if !started.status.success() {
+        eprintln!(
+            "SKIPPED: the PipeWire test bed cannot start here: {}",
+            String::from_utf8_lossy(&started.stderr)
+        );
+        return;
+    }
+    let run_in_bed = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mediacapture"))
+            .args(args)
+            .env_remove("MEDIACAPTURE_FAKE_DEVICES")
+            .env("XDG_RUNTIME_DIR", dir.join("run"))
+            .env("PIPEWIRE_RUNTIME_DIR", dir.join("run"))
+            .output()
+            .unwrap()
+    };
+    let o = run_in_bed(&["devices"]);
+    let list = String::from_utf8_lossy(&o.stdout).to_string();
+    let out = temp("bed.webm");
+    let rec = run_in_bed(&[
+        "record",
+        "--video",
+        r#"{"width":{"exact":320}}"#,
+        "--duration",
+        "2",
+        out.to_str().unwrap(),
+    ]);
+    let _ = Command::new(&script).arg("stop").arg(&dir).status();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for label in [
+        "mediacapture-Test-Camera",
+        "mediacapture-Test-Microphone",
+        "mediacapture-Test-Speaker",
+    ] {
+        assert!(list.contains(label), "{label} in {list}");
+    }
+    assert!(
+        !String::from_utf8_lossy(&o.stderr).contains("fake"),
+        "real devices, not the fake ones"
+    );
+    assert!(
+        rec.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rec.stderr)
+    );
+    let s = ffprobe_stream(&out, "codec_name,width,height");
+    assert_eq!(
+        (
+            s["codec_name"].clone(),
+            s["width"].clone(),
+            s["height"].clone()
+        ),
+        (json!("vp8"), json!(320), json!(240))
+    );
+    assert!(ffmpeg_decodes(&out));
+    let v = packet_times(&out, "v");
+    assert!((50..=70).contains(&v.len()), "{} frames in 2 s", v.len());
+    std::fs::remove_file(&out).ok();
+}

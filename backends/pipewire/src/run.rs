@@ -60,6 +60,7 @@ struct Open {
     node: u32,
     _stream: pw::stream::StreamRc,
     _listener: pw::stream::StreamListener<StreamData>,
+    _state_listener: pw::stream::StreamListener<Arc<StreamState>>,
     state: Arc<StreamState>,
 }
 
@@ -403,14 +404,20 @@ fn open_stream(
         audio,
         pool: FramePool::new(4),
     };
-    let listener = stream
-        .add_local_listener_with_user_data(data)
-        .state_changed(|_, d, _old, new| {
+    // Two listeners: `process` runs on PipeWire's realtime data thread (RT_PROCESS: one thread
+    // hop less per buffer), `state_changed` on this thread; each has its own user data, so
+    // the two threads never share one.
+    let state_listener = stream
+        .add_local_listener_with_user_data(Arc::clone(&state))
+        .state_changed(|_, state, _old, new| {
             if let pw::stream::StreamState::Error(e) = new {
-                d.state
-                    .end(EndReason::Failure(format!("PipeWire stream error: {e}")));
+                state.end(EndReason::Failure(format!("PipeWire stream error: {e}")));
             }
         })
+        .register()
+        .map_err(|e| fail("cannot listen to the stream", e))?;
+    let listener = stream
+        .add_local_listener_with_user_data(data)
         .process(|stream, d| {
             let Some(mut buffer) = stream.dequeue_buffer() else {
                 return;
@@ -418,9 +425,9 @@ fn open_stream(
             let ts = d.state.buffer_arrived();
             let datas = buffer.datas_mut();
             if let Some(mode) = d.mode {
+                // The planes as PipeWire maps them (offset and size from each chunk): read in
+                // place, converted into a pooled I420 buffer (one copy).
                 let mut planes = Vec::with_capacity(datas.len());
-                // Copy out what each data holds (offset and size from its chunk).
-                let mut owned: Vec<(Vec<u8>, usize)> = Vec::with_capacity(datas.len());
                 for data in datas.iter_mut() {
                     let (offset, size, stride) = {
                         let c = data.chunk();
@@ -432,14 +439,12 @@ fn open_stream(
                     };
                     if let Some(bytes) = data.data() {
                         let end = (offset + size).min(bytes.len());
-                        owned.push((bytes.get(offset..end).unwrap_or(&[]).to_vec(), stride));
+                        let bytes: &[u8] = bytes;
+                        planes.push(Plane {
+                            data: bytes.get(offset..end).unwrap_or(&[]),
+                            stride,
+                        });
                     }
-                }
-                for (bytes, stride) in &owned {
-                    planes.push(Plane {
-                        data: bytes,
-                        stride: *stride,
-                    });
                 }
                 if let Some(frame) = formats::to_i420(&mode, &planes, ts, &d.pool) {
                     let us = (1e6 / mode.frame_rate().max(1.0)) as i64;
@@ -483,7 +488,9 @@ fn open_stream(
         .connect(
             spa::utils::Direction::Input,
             None,
-            pw::stream::StreamFlags::AUTOCONNECT | pw::stream::StreamFlags::MAP_BUFFERS,
+            pw::stream::StreamFlags::AUTOCONNECT
+                | pw::stream::StreamFlags::MAP_BUFFERS
+                | pw::stream::StreamFlags::RT_PROCESS,
             &mut [pod],
         )
         .map_err(|e| fail("cannot connect the stream", e))?;
@@ -491,6 +498,7 @@ fn open_stream(
         node: node.id,
         _stream: stream,
         _listener: listener,
+        _state_listener: state_listener,
         state,
     })
 }
