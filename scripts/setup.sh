@@ -11,6 +11,7 @@ PACKAGES=(
   libvpx-dev        # libvpx, the VP8/VP9 encoder browsers ship (MediaRecorder)
   cmake             # builds the libopus the opus crate bundles (MediaRecorder)
   libpipewire-0.3-dev libspa-0.2-dev clang libclang-dev  # the PipeWire backend's build (bindgen)
+  libasound2-dev    # ALSA, for the cpal backend's build
   pipewire wireplumber pipewire-pulse pulseaudio-utils dbus  # the PipeWire test bed (scripts/pipewire-testbed.sh)
   gstreamer1.0-tools gstreamer1.0-pipewire gstreamer1.0-plugins-base  # the test bed's virtual camera and microphone signal
 )

@@ -645,15 +645,23 @@ fn devices_and_record_work_against_the_pipewire_test_bed() {
         );
         return;
     }
-    let run_in_bed = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_mediacapture"))
-            .args(args)
+    let run_with = |backends: Option<&str>, args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_mediacapture"));
+        c.args(args)
             .env_remove("MEDIACAPTURE_FAKE_DEVICES")
+            .env_remove("MEDIACAPTURE_BACKENDS")
             .env("XDG_RUNTIME_DIR", dir.join("run"))
             .env("PIPEWIRE_RUNTIME_DIR", dir.join("run"))
-            .output()
-            .unwrap()
+            .env(
+                "PULSE_SERVER",
+                format!("unix:{}", dir.join("run/pulse/native").display()),
+            );
+        if let Some(b) = backends {
+            c.env("MEDIACAPTURE_BACKENDS", b);
+        }
+        c.output().unwrap()
     };
+    let run_in_bed = |args: &[&str]| run_with(None, args);
     let o = run_in_bed(&["devices"]);
     let list = String::from_utf8_lossy(&o.stdout).to_string();
     let out = temp("bed.webm");
@@ -665,8 +673,55 @@ fn devices_and_record_work_against_the_pipewire_test_bed() {
         "2",
         out.to_str().unwrap(),
     ]);
+    // cpal (its PulseAudio host, served by pipewire-pulse): the same microphone, and its
+    // signal; with both backends, each device once.
+    let cpal_list = run_with(Some("cpal"), &["devices"]);
+    let wav = temp("cpal.wav");
+    let cpal_capture = run_with(
+        Some("cpal"),
+        &[
+            "capture",
+            "--audio",
+            r#"{"channelCount":1,"sampleRate":48000}"#,
+            "--duration",
+            "1",
+            "--out",
+            wav.to_str().unwrap(),
+        ],
+    );
+    let both = run_with(Some("pipewire,cpal"), &["devices"]);
     let _ = Command::new(&script).arg("stop").arg(&dir).status();
     let _ = std::fs::remove_dir_all(&dir);
+    let cpal_list = String::from_utf8_lossy(&cpal_list.stdout).to_string();
+    assert!(
+        cpal_list.contains("mediacapture-Test-Microphone"),
+        "{cpal_list}"
+    );
+    assert!(
+        cpal_capture.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cpal_capture.stderr)
+    );
+    let samples: Vec<i16> = hound::WavReader::open(&wav)
+        .unwrap()
+        .samples::<i16>()
+        .map(Result::unwrap)
+        .collect();
+    std::fs::remove_file(&wav).ok();
+    let tail = &samples[samples.len() / 2..];
+    let crossings = tail.windows(2).filter(|w| (w[0] < 0) != (w[1] < 0)).count() as f64
+        / (tail.len() as f64 / 48_000.0);
+    assert!(
+        (840.0..920.0).contains(&crossings),
+        "{crossings} zero crossings a second (a 440 Hz sine has 880)"
+    );
+    let both = String::from_utf8_lossy(&both.stdout).to_string();
+    assert_eq!(
+        both.matches("audioinput  mediacapture-Test-Microphone")
+            .count(),
+        1,
+        "{both}"
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for label in [
         "mediacapture-Test-Camera",

@@ -14,6 +14,10 @@ use crate::MediaStreamError;
 /// configuration, or the path of a file holding one (see [`FakeDevicesConfig`]).
 pub const FAKE_DEVICES_ENV: &str = "MEDIACAPTURE_FAKE_DEVICES";
 
+/// The environment variable that chooses the real backends, in order: a comma-separated
+/// list of `pipewire` and `cpal` (default: PipeWire, and cpal where no PipeWire daemon answers).
+pub const BACKENDS_ENV: &str = "MEDIACAPTURE_BACKENDS";
+
 /// The backends this build knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -22,6 +26,8 @@ pub enum BackendId {
     Fake,
     /// The session's PipeWire daemon (cameras, microphones, speakers).
     PipeWire,
+    /// cpal: microphones and speakers (PulseAudio, ALSA, other operating systems).
+    Cpal,
 }
 
 /// Every backend compiled into this build.
@@ -29,6 +35,8 @@ pub const ALL_BACKENDS: &[BackendId] = &[
     BackendId::Fake,
     #[cfg(all(feature = "pipewire", target_os = "linux"))]
     BackendId::PipeWire,
+    #[cfg(feature = "cpal")]
+    BackendId::Cpal,
 ];
 
 /// Fake devices from `MEDIACAPTURE_FAKE_DEVICES`, if it is set.
@@ -47,18 +55,54 @@ pub fn fake_backend_from_env() -> Result<Option<FakeBackend>, MediaStreamError> 
 }
 
 /// The backends a [`MediaDevices::new`](crate::MediaDevices::new) uses: the fake devices of
-/// `MEDIACAPTURE_FAKE_DEVICES` when it is set, otherwise the real backends compiled in: PipeWire
-/// on Linux (no devices while no PipeWire daemon runs; it is found when it starts).
+/// `MEDIACAPTURE_FAKE_DEVICES` when it is set; else those `MEDIACAPTURE_BACKENDS` names, in
+/// its order; else PipeWire (Linux), and cpal where no PipeWire daemon answers. Without a
+/// daemon the PipeWire backend has no devices until one starts. When two backends list the
+/// same device, it is listed once (see [`MediaDevices::enumerate_devices`](crate::MediaDevices::enumerate_devices)).
 ///
 /// # Errors
-/// `TypeError` when `MEDIACAPTURE_FAKE_DEVICES` is malformed.
+/// `TypeError` when `MEDIACAPTURE_FAKE_DEVICES` is malformed, or `MEDIACAPTURE_BACKENDS`
+/// names a backend this build lacks.
 pub fn default_backends() -> Result<Vec<Arc<dyn Backend>>, MediaStreamError> {
     if let Some(fake) = fake_backend_from_env()? {
         return Ok(vec![Arc::new(fake)]);
     }
-    let backends: Vec<Arc<dyn Backend>> = vec![
+    if let Ok(list) = std::env::var(BACKENDS_ENV) {
+        let mut out = Vec::new();
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            out.push(backend(name).ok_or_else(|| {
+                MediaStreamError::type_error(format!(
+                    "{BACKENDS_ENV}: no backend {name:?} in this build"
+                ))
+            })?);
+        }
+        return Ok(out);
+    }
+    #[allow(unused_mut)]
+    let mut out: Vec<Arc<dyn Backend>> = Vec::new();
+    #[cfg(all(feature = "pipewire", target_os = "linux"))]
+    {
+        let pw = mediacapture_backend_pipewire::PipeWireBackend::new();
+        let connected = pw.is_connected();
+        out.push(Arc::new(pw));
+        if connected {
+            return Ok(out);
+        }
+    }
+    #[cfg(feature = "cpal")]
+    out.push(Arc::new(mediacapture_backend_cpal::CpalBackend::new()));
+    Ok(out)
+}
+
+/// A backend by its `MEDIACAPTURE_BACKENDS` name.
+fn backend(name: &str) -> Option<Arc<dyn Backend>> {
+    match name {
         #[cfg(all(feature = "pipewire", target_os = "linux"))]
-        Arc::new(mediacapture_backend_pipewire::PipeWireBackend::new()),
-    ];
-    Ok(backends)
+        "pipewire" => Some(Arc::new(
+            mediacapture_backend_pipewire::PipeWireBackend::new(),
+        )),
+        #[cfg(feature = "cpal")]
+        "cpal" => Some(Arc::new(mediacapture_backend_cpal::CpalBackend::new())),
+        _ => None,
+    }
 }

@@ -224,7 +224,11 @@ fn a_camera_coming_and_going_fires_devicechange_and_ends_its_track() {
             .status()
             .unwrap()
     };
-    std::thread::sleep(Duration::from_millis(300));
+    // Once it delivers (a stall is only noticed after the first buffer).
+    MediaStreamTrackProcessor::new(track, None)
+        .unwrap()
+        .read_timeout(WAIT)
+        .expect("a first frame");
     signal("-STOP");
     let wait_for = |want: TrackEvent| loop {
         let e = events.recv_timeout(WAIT).expect("an event");

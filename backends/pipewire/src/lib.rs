@@ -275,41 +275,15 @@ impl Backend for PipeWireBackend {
                     format!("no PipeWire node {hardware_id:?}"),
                 )
             })?;
-        let mode = match config {
-            NativeConfig::Video(v) => Some(
-                best_modes(&node.modes)
-                    .into_iter()
-                    .find(|m| {
-                        m.width == v.width
-                            && m.height == v.height
-                            && (m.frame_rate() - v.frame_rate).abs() < 0.01
-                    })
-                    .ok_or_else(|| {
-                        BackendError::new(
-                            BackendErrorKind::Unsupported,
-                            format!("{hardware_id:?} has no mode {v:?}"),
-                        )
-                    })?,
-            ),
-            _ => None,
-        };
-        let id = self.shared.next_stream.fetch_add(1, Ordering::Relaxed);
-        let (reply, result) = mpsc::channel();
-        self.send(Cmd::Open {
-            id,
-            node: Box::new(node),
-            config: config.clone(),
-            mode,
-            events,
-            media,
-            reply,
-        })?;
-        result.recv_timeout(Duration::from_secs(5)).map_err(|_| {
-            BackendError::new(BackendErrorKind::Other, "PipeWire did not answer in time")
-        })??;
+        let id = start_stream(&self.shared, &self.commands, &node, config, &events, &media)?;
         Ok(Box::new(StreamHandle {
             id,
+            shared: Arc::clone(&self.shared),
             commands: Arc::clone(&self.commands),
+            node,
+            config: config.clone(),
+            events,
+            media,
             stopped: false,
         }))
     }
@@ -319,19 +293,114 @@ impl Backend for PipeWireBackend {
     }
 }
 
+/// The node's mode for a camera configuration (`None` for audio).
+fn mode_for(node: &NodeInfo, config: &NativeConfig) -> Result<Option<NodeMode>, BackendError> {
+    match config {
+        NativeConfig::Video(v) => best_modes(&node.modes)
+            .into_iter()
+            .find(|m| {
+                m.width == v.width
+                    && m.height == v.height
+                    && (m.frame_rate() - v.frame_rate).abs() < 0.01
+            })
+            .map(Some)
+            .ok_or_else(|| {
+                BackendError::new(
+                    BackendErrorKind::Unsupported,
+                    format!("{:?} has no mode {v:?}", node.name),
+                )
+            }),
+        _ => Ok(None),
+    }
+}
+
+/// Asks the PipeWire thread for a capture stream of `node` in `config`; its id.
+fn start_stream(
+    shared: &Shared,
+    commands: &Mutex<Option<pipewire::channel::Sender<Cmd>>>,
+    node: &NodeInfo,
+    config: &NativeConfig,
+    events: &DeviceEventSink,
+    media: &MediaSink,
+) -> Result<u64, BackendError> {
+    let mode = mode_for(node, config)?;
+    let id = shared.next_stream.fetch_add(1, Ordering::Relaxed);
+    let (reply, result) = mpsc::channel();
+    let cmd = Cmd::Open {
+        id,
+        node: Box::new(node.clone()),
+        config: config.clone(),
+        mode,
+        events: Arc::clone(events),
+        media: Arc::clone(media),
+        reply,
+    };
+    match lock(commands).as_ref() {
+        Some(tx) => tx.send(cmd).map_err(|_| {
+            BackendError::new(BackendErrorKind::Other, "the PipeWire thread has stopped")
+        })?,
+        None => {
+            return Err(BackendError::new(
+                BackendErrorKind::DeviceGone,
+                "no PipeWire daemon is connected",
+            ));
+        }
+    }
+    result.recv_timeout(Duration::from_secs(5)).map_err(|_| {
+        BackendError::new(BackendErrorKind::Other, "PipeWire did not answer in time")
+    })??;
+    Ok(id)
+}
+
 /// An open capture stream.
 struct StreamHandle {
     id: u64,
+    shared: Arc<Shared>,
     commands: Arc<Mutex<Option<pipewire::channel::Sender<Cmd>>>>,
+    node: NodeInfo,
+    config: NativeConfig,
+    events: DeviceEventSink,
+    media: MediaSink,
     stopped: bool,
 }
 
 impl DeviceHandle for StreamHandle {
-    fn reconfigure(&mut self, _config: &NativeConfig) -> Result<(), BackendError> {
-        Err(BackendError::new(
-            BackendErrorKind::Unsupported,
-            "a PipeWire stream keeps the format it was opened with",
-        ))
+    /// A new stream in the new format replaces the old one (PipeWire streams keep the format
+    /// they were connected with).
+    fn reconfigure(&mut self, config: &NativeConfig) -> Result<(), BackendError> {
+        mode_for(&self.node, config)?;
+        if let Some(tx) = lock(&self.commands).as_ref() {
+            let _ = tx.send(Cmd::Close { id: self.id });
+        }
+        let started = start_stream(
+            &self.shared,
+            &self.commands,
+            &self.node,
+            config,
+            &self.events,
+            &self.media,
+        );
+        match started {
+            Ok(id) => {
+                self.id = id;
+                self.config = config.clone();
+                Ok(())
+            }
+            Err(e) => {
+                // Back to the old configuration, as the seam promises.
+                if let Ok(id) = start_stream(
+                    &self.shared,
+                    &self.commands,
+                    &self.node,
+                    &self.config,
+                    &self.events,
+                    &self.media,
+                ) {
+                    self.id = id;
+                }
+                Err(e)
+            }
+        }
     }
 
     fn stop(&mut self) {

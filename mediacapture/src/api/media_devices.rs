@@ -257,13 +257,23 @@ impl MediaDevices {
         }
     }
 
-    /// Every device of every backend, default devices first within each kind.
+    /// Every device of every backend, default devices first within each kind. A device that
+    /// an earlier backend already lists (the same kind and label: PipeWire and cpal's
+    /// PulseAudio host see one microphone under one name) is listed once, by the first.
     fn devices(&self) -> Vec<Arc<DeviceRecord>> {
-        let mut out = Vec::new();
+        let mut out: Vec<Arc<DeviceRecord>> = Vec::new();
         for b in &self.inner.backends {
             match b.enumerate() {
                 Ok(list) => {
                     for d in list {
+                        let seen = out.iter().any(|o| {
+                            !Arc::ptr_eq(&o.backend, b)
+                                && o.descriptor.kind == d.kind
+                                && o.descriptor.label == d.label
+                        });
+                        if seen {
+                            continue;
+                        }
                         out.push(Arc::new(DeviceRecord {
                             device_id: ids::device_id(&self.inner.origin, b.name(), &d.hardware_id),
                             group_id: ids::group_id(&self.inner.salt, b.name(), &d.group_key),
