@@ -13,9 +13,10 @@
 # It holds: its own runtime dir and D-Bus session bus; pipewire, wireplumber, pipewire-pulse;
 # a virtual microphone "mediacapture-test-mic" (module-pipe-source fed with a 440 Hz sine,
 # S16LE 48 kHz mono); a null sink "mediacapture-test-sink"; and a virtual camera
-# "mediacapture-test-camera" (Video/Source, I420 320x240 at 30 fps) and a second one,
-# "mediacapture-test-camera-yuy2" (YUY2 640x480 at 15 fps), produced by an independent program,
-# GStreamer's videotestsrc ! pipewiresink.
+# "mediacapture-test-camera" (Video/Source, I420 320x240 at 30 fps), and two more,
+# "mediacapture-test-camera-yuy2" (YUY2 640x480 at 15 fps) and "mediacapture-test-camera-mjpeg"
+# (MJPEG 320x240 at 30 fps), produced by an independent program, GStreamer's
+# videotestsrc ! pipewiresink.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmd=${1:-start}
@@ -92,13 +93,18 @@ case "$cmd" in
       ! video/x-raw,format=YUY2,width=640,height=480,framerate=15/1 \
       ! pipewiresink mode=provide client-name=mediacapture-test-camera-yuy2 \
         stream-properties="props,media.class=Video/Source,node.name=mediacapture-test-camera-yuy2,node.description=mediacapture-Test-Camera-YUY2"
+    spawn camera3 gst-launch-1.0 -q videotestsrc is-live=true \
+      ! video/x-raw,width=320,height=240,framerate=30/1 ! jpegenc \
+      ! image/jpeg,width=320,height=240,framerate=30/1 \
+      ! pipewiresink mode=provide client-name=mediacapture-test-camera-mjpeg \
+        stream-properties="props,media.class=Video/Source,node.name=mediacapture-test-camera-mjpeg,node.description=mediacapture-Test-Camera-MJPEG"
     camera_start
     env_lines
     ;;
   camera-start) eval "$(env_lines)"; camera_start ;;
   camera-stop) kill_pid camera ;;
   stop)
-    for p in camera camera2 mic-signal pipewire-pulse wireplumber pipewire dbus; do kill_pid "$p"; done
+    for p in camera camera2 camera3 mic-signal pipewire-pulse wireplumber pipewire dbus; do kill_pid "$p"; done
     ;;
   *) echo "usage: $0 start|stop|env|camera-start|camera-stop [DIR]" >&2; exit 2 ;;
 esac

@@ -13,7 +13,7 @@ PACKAGES=(
   libpipewire-0.3-dev libspa-0.2-dev clang libclang-dev  # the PipeWire backend's build (bindgen)
   libasound2-dev    # ALSA, for the cpal backend's build
   pipewire wireplumber pipewire-pulse pulseaudio-utils dbus  # the PipeWire test bed (scripts/pipewire-testbed.sh)
-  gstreamer1.0-tools gstreamer1.0-pipewire gstreamer1.0-plugins-base  # the test bed's virtual camera and microphone signal
+  gstreamer1.0-tools gstreamer1.0-pipewire gstreamer1.0-plugins-base gstreamer1.0-plugins-good  # the test bed's virtual cameras (videotestsrc, jpegenc) and microphone signal
 )
 
 missing=()

@@ -38,7 +38,11 @@ fn media_devices(args: &DeviceArgs) -> Result<MediaDevices, String> {
         );
         return Ok(md);
     }
-    if block_on(md.enumerate_devices()).is_empty() {
+    // Speakers alone capture nothing: without a camera or microphone, the fake ones.
+    let inputs = block_on(md.enumerate_devices())
+        .iter()
+        .any(|d| d.kind() != mediacapture::MediaDeviceKind::AudioOutput);
+    if !inputs {
         eprintln!("mediacapture: no capture devices found; using the fake devices");
         return MediaDevices::builder()
             .fake_default_devices()

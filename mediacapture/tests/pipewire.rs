@@ -84,6 +84,18 @@ fn gum(md: &MediaDevices, json: &str) -> Result<MediaStream, MediaStreamError> {
     block_on(md.get_user_media(MediaStreamConstraints::from_json(json)?))
 }
 
+/// Constraints for the camera labelled `label`, by its deviceId.
+fn camera(md: &MediaDevices, label: &str) -> String {
+    let d = block_on(md.enumerate_devices())
+        .into_iter()
+        .find(|d| d.label() == label)
+        .unwrap_or_else(|| panic!("{label} is listed"));
+    format!(
+        r#"{{"video":{{"deviceId":{{"exact":"{}"}}}}}}"#,
+        d.device_id()
+    )
+}
+
 fn labels(md: &MediaDevices) -> Vec<(String, String, String)> {
     block_on(md.enumerate_devices())
         .iter()
@@ -106,6 +118,7 @@ fn lists_the_nodes_with_labels_and_stable_ids() {
     for (kind, label) in [
         ("videoinput", "mediacapture-Test-Camera"),
         ("videoinput", "mediacapture-Test-Camera-YUY2"),
+        ("videoinput", "mediacapture-Test-Camera-MJPEG"),
         ("audioinput", "mediacapture-Test-Microphone"),
         ("audiooutput", "mediacapture-Test-Speaker"),
     ] {
@@ -125,7 +138,7 @@ fn captures_what_the_nodes_produce_at_their_settings() {
     };
     let md = bed.devices();
     // The camera: 320x240 frames at 30 fps, as its settings say.
-    let s = gum(&md, r#"{"video":{"width":320,"height":240}}"#).unwrap();
+    let s = gum(&md, &camera(&md, "mediacapture-Test-Camera")).unwrap();
     let video = &s.get_video_tracks()[0];
     assert_eq!(video.label(), "mediacapture-Test-Camera");
     let settings = video.get_settings();
@@ -173,6 +186,44 @@ fn captures_what_the_nodes_produce_at_their_settings() {
     let e = gum(&md, r#"{"video":{"width":{"min":1280}}}"#).unwrap_err();
     assert_eq!(e.constraint(), Some("width"));
 
+    // The MJPEG camera, chosen by deviceId: decoded into I420 frames of its size, whose
+    // picture is GStreamer's colour bars (the first bar is white-ish, the last blue).
+    let mjpeg = block_on(md.enumerate_devices())
+        .into_iter()
+        .find(|d| d.label() == "mediacapture-Test-Camera-MJPEG")
+        .unwrap();
+    let s3 = gum(
+        &md,
+        &format!(
+            r#"{{"video":{{"deviceId":{{"exact":"{}"}}}}}}"#,
+            mjpeg.device_id()
+        ),
+    )
+    .unwrap();
+    let MediaFrame::Video(f) = MediaStreamTrackProcessor::new(&s3.get_video_tracks()[0], None)
+        .unwrap()
+        .read_timeout(WAIT)
+        .unwrap()
+    else {
+        panic!("video expected");
+    };
+    assert_eq!(
+        (f.display_width(), f.display_height(), f.format()),
+        (320, 240, VideoPixelFormat::I420)
+    );
+    let rgba = f.to_rgba();
+    let px = |x: usize, y: usize| &rgba[4 * (y * 320 + x)..4 * (y * 320 + x) + 3];
+    assert!(
+        px(20, 60).iter().all(|c| *c > 150),
+        "white bar: {:?}",
+        px(20, 60)
+    );
+    let blue = px(300, 60);
+    assert!(
+        blue[2] > 150 && blue[0] < 80 && blue[1] < 80,
+        "blue bar: {blue:?}"
+    );
+
     // The microphone: the test bed's 440 Hz sine, recognisable in what we capture.
     let s = gum(&md, r#"{"audio":{"sampleRate":48000,"channelCount":1}}"#).unwrap();
     let mic = &s.get_audio_tracks()[0];
@@ -213,7 +264,7 @@ fn a_camera_coming_and_going_fires_devicechange_and_ends_its_track() {
     };
     let md = bed.devices();
     let changes = md.events();
-    let s = gum(&md, r#"{"video":{"width":{"exact":320}}}"#).unwrap();
+    let s = gum(&md, &camera(&md, "mediacapture-Test-Camera")).unwrap();
     let track = &s.get_video_tracks()[0];
     let events = track.events();
     // A producer that stalls (SIGSTOP) mutes the track; when it goes on, the track unmutes.
@@ -303,4 +354,61 @@ fn a_dead_daemon_ends_the_tracks_without_a_hang() {
     );
     let e = gum(&md, r#"{"video":true}"#).unwrap_err();
     assert_eq!(e.name(), "NotFoundError");
+}
+
+/// A recorder on a camera that goes away finishes its file: `dataavailable` then `stop`, and
+/// the file plays.
+#[cfg(feature = "recorder")]
+#[test]
+fn a_recording_of_a_camera_that_goes_away_is_finished() {
+    let Some(bed) = TestBed::start("recorder") else {
+        return;
+    };
+    let md = bed.devices();
+    let s = gum(&md, &camera(&md, "mediacapture-Test-Camera")).unwrap();
+    let recorder = MediaRecorder::new(&s, MediaRecorderOptions::default()).unwrap();
+    let events = recorder.events();
+    recorder.start(Some(500)).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    bed.script("camera-stop");
+    let mut file = Vec::new();
+    let mut order = Vec::new();
+    loop {
+        let e = events.recv_timeout(WAIT).expect("the recorder finishes");
+        order.push(e.event_type());
+        match e {
+            RecorderEvent::DataAvailable(b) => file.extend_from_slice(b.data().bytes()),
+            RecorderEvent::Stop => break,
+            _ => {}
+        }
+    }
+    assert_eq!(order.first(), Some(&"start"));
+    assert!(!order.contains(&"error"), "{order:?}");
+    assert_eq!(order[order.len() - 2..], ["dataavailable", "stop"]);
+    assert_eq!(recorder.state(), RecordingState::Inactive);
+    let path = bed.dir.join("camera-gone.webm");
+    std::fs::write(&path, &file).unwrap();
+    let o = Command::new("/usr/bin/ffprobe")
+        .args(["-v", "error", "-count_frames", "-select_streams", "v"])
+        .args([
+            "-show_entries",
+            "stream=nb_read_frames,width",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    let frames: u64 = out
+        .trim()
+        .split(',')
+        .next_back()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(out.starts_with("320,"), "{out}");
+    assert!(
+        frames > 30,
+        "{frames} frames recorded before the camera went"
+    );
 }

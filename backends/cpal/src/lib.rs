@@ -139,6 +139,16 @@ fn id_of(d: &cpal::Device) -> Option<String> {
     d.id().ok().map(|id| id.to_string())
 }
 
+/// Whether an ALSA PCM is a sound card's, rather than a software one (`null`, which gives
+/// silence; `pipewire`, `pulse`, `jack`, which route to sound servers that have backends of
+/// their own; converters). `default` counts when a card exists.
+fn is_alsa_card(pcm: &str, cards: bool) -> bool {
+    pcm.contains("CARD=")
+        || pcm.starts_with("hw:")
+        || pcm.starts_with("plughw:")
+        || (pcm == "default" && cards)
+}
+
 impl Backend for CpalBackend {
     fn name(&self) -> &'static str {
         "cpal"
@@ -148,12 +158,28 @@ impl Backend for CpalBackend {
         let host = self.host()?;
         let default_in = host.default_input_device().and_then(|d| id_of(&d));
         let default_out = host.default_output_device().and_then(|d| id_of(&d));
+        let alsa = self.host == cpal::HostId::Alsa;
+        let all: Vec<(bool, cpal::Device)> = [true, false]
+            .into_iter()
+            .flat_map(|input| {
+                let list = if input {
+                    host.input_devices().map(|d| d.collect::<Vec<_>>())
+                } else {
+                    host.output_devices().map(|d| d.collect::<Vec<_>>())
+                };
+                list.unwrap_or_default()
+                    .into_iter()
+                    .map(move |d| (input, d))
+            })
+            .collect();
+        let pcm = |d: &cpal::Device| d.id().ok().map(|id| id.id().to_owned()).unwrap_or_default();
+        let cards = all.iter().any(|(_, d)| pcm(d).contains("CARD="));
         let mut out = Vec::new();
-        for (input, devices) in [
-            (true, host.input_devices().map(|d| d.collect::<Vec<_>>())),
-            (false, host.output_devices().map(|d| d.collect::<Vec<_>>())),
-        ] {
-            for d in devices.map_err(|e| other("cannot list the audio devices", e))? {
+        for (input, d) in all {
+            {
+                if alsa && !is_alsa_card(&pcm(&d), cards) {
+                    continue;
+                }
                 let Some(id) = id_of(&d) else { continue };
                 let (kind, caps) = if input {
                     let Some(a) = audio_capabilities(&d, true) else {
