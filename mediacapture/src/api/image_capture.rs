@@ -238,7 +238,7 @@ impl ImageCapture {
                 f?
             };
             // Step 4: encode.
-            let blob = encode_photo(&frame, &mime)?;
+            let blob = encode(&frame, &mime)?;
             if let Ok(mut s) = state.lock() {
                 s.size = Some((width, height));
                 if settings.fill_light_mode.is_some() {

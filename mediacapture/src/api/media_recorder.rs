@@ -480,13 +480,9 @@ impl MediaRecorder {
         };
         // The type the `start` event will show.
         let (kind, subtype) = match &format {
-            Some(_) => {
-                let m = mime::parse(&st.constrained_mime_type);
-                m.map(|m| (m.kind, m.subtype))
-                    .unwrap_or_else(|| ("video".into(), "webm".into()))
-            }
-            None if video_track.is_some() => ("video".into(), "webm".into()),
-            None => ("audio".into(), "webm".into()),
+            Some(f) => (f.kind.as_str(), f.subtype.as_str()),
+            None if video_track.is_some() => ("video", "webm"),
+            None => ("audio", "webm"),
         };
         let codecs: Vec<&str> = [
             video.as_ref().map(|_| codec.name()),

@@ -95,6 +95,9 @@ pub(crate) fn parse(s: &str) -> Option<MimeType> {
 /// What a supported MIME type asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Format {
+    /// The type and subtype, lowercase (`video`, `webm`).
+    pub kind: String,
+    pub subtype: String,
     pub container: Container,
     /// `video/…` (else `audio/…`).
     pub video_type: bool,
@@ -104,8 +107,6 @@ pub(crate) struct Format {
     pub opus: bool,
     /// Codec ids we do not know: the check is deferred to `start()` (which fails).
     pub unknown: Vec<String>,
-    /// The type as given, for `mimeType`.
-    pub given: String,
 }
 
 /// The ids the recording spec says are checked at once (step 6 of "is type supported").
@@ -135,12 +136,13 @@ pub(crate) fn is_type_supported(
         _ => return Err(()),
     };
     let mut f = Format {
+        kind: m.kind.clone(),
+        subtype: m.subtype.clone(),
         container,
         video_type,
         video: None,
         opus: false,
         unknown: Vec::new(),
-        given: s.to_owned(),
     };
     let Some((_, codecs)) = m.params.iter().find(|(n, _)| n == "codecs") else {
         return Ok(Some(f));

@@ -32,8 +32,9 @@ use crate::api::events::{EventBus, lock};
 use crate::api::media_recorder::{BlobEvent, RecorderEvent};
 use crate::media::AudioConverter;
 use crate::{
-    AudioData, Blob, MediaFrame, MediaStream, MediaStreamError, MediaStreamTrackProcessor,
-    RecordingState, RecvTimeoutError, VideoColorSpace, VideoFrame, VideoPixelFormat,
+    AudioData, AudioSamples, Blob, MediaFrame, MediaStream, MediaStreamError,
+    MediaStreamTrackProcessor, RecordingState, RecvTimeoutError, VideoColorSpace, VideoFrame,
+    VideoPixelFormat,
 };
 
 /// Messages to a controller, from the recorder's methods and from its encoder threads.
@@ -878,20 +879,20 @@ struct AudioWorker {
 
 impl AudioWorker {
     /// The chunk at the encoder's rate and channel count.
-    fn adapt(&mut self, a: &AudioData) -> Option<AudioData> {
+    fn adapt(&mut self, a: AudioData) -> Option<AudioData> {
         let (rate, ch) = (self.encoder.sample_rate(), self.encoder.channels());
         if (a.sample_rate(), a.number_of_channels()) == (rate, ch) {
             self.converter = None;
-            return Some(a.clone());
+            return Some(a);
         }
         if !self
             .converter
             .as_ref()
-            .is_some_and(|c| c.serves(a, rate, ch))
+            .is_some_and(|c| c.serves(&a, rate, ch))
         {
-            self.converter = AudioConverter::new(a, rate, ch);
+            self.converter = AudioConverter::new(&a, rate, ch);
         }
-        self.converter.as_mut()?.convert(a)
+        self.converter.as_mut()?.convert(&a)
     }
 }
 
@@ -912,10 +913,14 @@ impl Worker for AudioWorker {
         let MediaFrame::Audio(a) = frame else {
             return Ok(Vec::new());
         };
-        let Some(a) = self.adapt(&a) else {
+        let Some(a) = self.adapt(a) else {
             return Ok(Vec::new());
         };
         let ts = self.clock.map(a.timestamp(), session, false);
+        // Interleaved f32 (what microphones and the converter give) is encoded in place.
+        if let AudioSamples::F32(samples) = a.samples() {
+            return self.encoder.encode(samples, ts).map_err(|e| e.to_string());
+        }
         self.encoder
             .encode(&a.to_f32(), ts)
             .map_err(|e| e.to_string())
