@@ -12,7 +12,7 @@ PACKAGES=(
   cmake             # builds the libopus the opus crate bundles (MediaRecorder)
   libpipewire-0.3-dev libspa-0.2-dev clang libclang-dev  # the PipeWire backend's build (bindgen)
   libasound2-dev    # ALSA, for the cpal backend's build
-  pipewire wireplumber pipewire-pulse pulseaudio-utils dbus  # the PipeWire test bed (scripts/pipewire-testbed.sh)
+  pipewire wireplumber pipewire-pulse pulseaudio-utils dbus jq procps  # the PipeWire test bed (scripts/pipewire-testbed.sh; jq reads pw-dump, ps tells exited processes)
   gstreamer1.0-tools gstreamer1.0-pipewire gstreamer1.0-plugins-base gstreamer1.0-plugins-good  # the test bed's virtual cameras (videotestsrc, jpegenc) and microphone signal
 )
 

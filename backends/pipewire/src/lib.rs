@@ -21,9 +21,9 @@ mod run;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mediacapture_hal::{
     AudioDeviceCapabilities, Backend, BackendError, BackendErrorKind, DeviceCapabilities,
@@ -37,8 +37,12 @@ pub(crate) use formats::NodeMode;
 pub const RECONNECT_INTERVAL: Duration = Duration::from_secs(2);
 /// A stream with no buffer for this long is muted.
 pub const STALL_TIMEOUT: Duration = Duration::from_millis(1500);
-/// How long `new` waits for the daemon's first list of nodes.
+/// How long `new` waits for the daemon's first list of nodes (it answers in milliseconds; this
+/// bounds a daemon that accepts the connection and then hangs).
 const FIRST_SYNC: Duration = Duration::from_secs(3);
+/// How long `new`, once the registry is synced, waits for the formats of cameras that say they
+/// have some but whose formats have not arrived yet.
+const FIRST_FORMATS: Duration = Duration::from_secs(1);
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -57,12 +61,27 @@ pub(crate) struct NodeInfo {
     pub modes: Vec<NodeMode>,
     /// `audio.rate` and `audio.channels`, when the node says.
     pub audio: Option<(u32, u32)>,
+    /// The node's info says its `EnumFormat` params can be read (so its formats will come).
+    pub formats_readable: bool,
+}
+
+impl NodeInfo {
+    /// A camera whose formats are announced but not here yet.
+    fn formats_pending(&self) -> bool {
+        self.kind == MediaDeviceKind::VideoInput && self.formats_readable && self.modes.is_empty()
+    }
 }
 
 /// What the backend and its thread share.
 #[derive(Default)]
 pub(crate) struct Shared {
     pub nodes: Mutex<BTreeMap<u32, NodeInfo>>,
+    /// Signalled (with `nodes` locked) when `synced` is set or a node's formats arrive.
+    pub nodes_changed: Condvar,
+    /// The registry's initial state is known: every node that existed when the session
+    /// connected is in `nodes`, and its formats were asked for and (where the daemon has
+    /// them) received.
+    pub synced: AtomicBool,
     /// `device.id` → `device.name`.
     pub devices: Mutex<BTreeMap<u32, String>>,
     pub observers: Mutex<Vec<Weak<dyn HotplugObserver>>>,
@@ -72,6 +91,41 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// Wakes [`wait_for_initial_state`](Self::wait_for_initial_state).
+    pub(crate) fn nodes_changed(&self) {
+        let _nodes = lock(&self.nodes);
+        self.nodes_changed.notify_all();
+    }
+
+    /// Once the registry is synced, waits (up to `formats`) until no camera's formats are
+    /// still on their way. Returns at once when not connected.
+    fn wait_for_initial_formats(&self, formats: Duration) {
+        let deadline = Instant::now() + formats;
+        let mut nodes = lock(&self.nodes);
+        while self.connected.load(Ordering::Acquire)
+            && self.synced.load(Ordering::Acquire)
+            && nodes.values().any(NodeInfo::formats_pending)
+        {
+            let now = Instant::now();
+            if now >= deadline {
+                let pending: Vec<&str> = nodes
+                    .values()
+                    .filter(|n| n.formats_pending())
+                    .map(|n| n.name.as_str())
+                    .collect();
+                log::warn!(
+                    "pipewire: no formats from {pending:?} after {formats:?}; listed when they come"
+                );
+                return;
+            }
+            nodes = self
+                .nodes_changed
+                .wait_timeout(nodes, deadline - now)
+                .map(|(g, _)| g)
+                .unwrap_or_else(|e| e.into_inner().0);
+        }
+    }
+
     pub(crate) fn notify(&self) {
         let observers: Vec<Arc<dyn HotplugObserver>> = {
             let mut o = lock(&self.observers);
@@ -117,8 +171,13 @@ impl std::fmt::Debug for PipeWireBackend {
 }
 
 impl PipeWireBackend {
-    /// Starts the backend's thread and waits (up to 3 s) for the daemon's list of nodes. Never
-    /// fails: without a daemon there are no devices until one appears.
+    /// Starts the backend's thread and waits for the daemon's initial state, so that an
+    /// [`enumerate`](Backend::enumerate) right after lists every node that already exists:
+    /// the registry's nodes (two sequence-matched sync round trips: the nodes, then the
+    /// answers to the format requests made for them) and the formats of every camera whose
+    /// info announces some (at most 1 s more). The daemon answers in milliseconds; a daemon
+    /// that does not answer within 3 s is logged and its devices come later. Never fails:
+    /// without a daemon there are no devices until one appears.
     pub fn new() -> Self {
         Self::with_remote(None)
     }
@@ -137,7 +196,10 @@ impl PipeWireBackend {
             .map_err(|e| log::warn!("pipewire: cannot start the backend's thread: {e}"))
             .ok();
         if thread.is_some() {
-            let _ = ready_rx.recv_timeout(FIRST_SYNC);
+            if ready_rx.recv_timeout(FIRST_SYNC).is_err() {
+                log::warn!("pipewire: the daemon did not answer within {FIRST_SYNC:?}");
+            }
+            shared.wait_for_initial_formats(FIRST_FORMATS);
         }
         PipeWireBackend {
             shared,
@@ -175,7 +237,12 @@ impl Drop for PipeWireBackend {
         self.shared.quit.store(true, Ordering::Release);
         let _ = self.send(Cmd::Quit);
         if let Some(t) = self.thread.take() {
-            let _ = t.join();
+            // The last handle of a `MediaDevices` may go on this backend's own thread (a
+            // hot-plug observer holds it while it runs): that thread then leaves by itself
+            // when the callback returns, and must not wait for itself.
+            if t.thread().id() != std::thread::current().id() {
+                let _ = t.join();
+            }
         }
     }
 }

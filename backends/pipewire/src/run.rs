@@ -1,6 +1,6 @@
 //! The PipeWire thread: main loop, registry, node formats, capture streams.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -33,6 +33,7 @@ pub(crate) fn thread_main(
             log::debug!("pipewire: {e}");
         }
         *lock(&commands) = None;
+        shared.synced.store(false, Ordering::Release);
         let had_nodes = {
             let mut n = lock(&shared.nodes);
             let had = !n.is_empty();
@@ -140,6 +141,8 @@ fn session(
         open: HashMap::new(),
         proxies: HashMap::new(),
     }));
+    // The initial sync in progress: (round trip 0 or 1, its sequence number).
+    let sync: Rc<Cell<Option<(u8, spa::utils::result::AsyncSeq)>>> = Rc::new(Cell::new(None));
 
     // The daemon going away (or any fatal core error) ends this session.
     let _core_listener = core
@@ -163,15 +166,31 @@ fn session(
             }
         })
         .done({
-            // The first sync's answer means every node is known and its EnumFormat asked
-            // for; a second sync then waits for those answers before saying "ready".
+            // The initial state, in two round trips matched by sequence number: the first
+            // sync's answer means every node that existed is known (and its formats asked
+            // for); the second comes after the daemon's answers to those requests.
             let ready = RefCell::new(ready.take());
-            let (core, syncs) = (core.clone(), std::cell::Cell::new(0));
-            move |_id, _seq| {
-                syncs.set(syncs.get() + 1);
-                if syncs.get() == 1 {
-                    let _ = core.sync(0);
-                } else if let Some(r) = ready.borrow_mut().take() {
+            let (core, pending, shared) = (core.clone(), Rc::clone(&sync), Arc::clone(shared));
+            move |id, seq| {
+                let Some((stage, want)) = pending.get() else {
+                    return;
+                };
+                if id != pw::core::PW_ID_CORE || seq != want {
+                    return;
+                }
+                if stage == 0 {
+                    pending.set(core.sync(0).ok().map(|s| (1, s)));
+                    if pending.get().is_some() {
+                        return;
+                    }
+                }
+                pending.set(None);
+                {
+                    let _nodes = lock(&shared.nodes);
+                    shared.synced.store(true, Ordering::Release);
+                    shared.nodes_changed.notify_all();
+                }
+                if let Some(r) = ready.borrow_mut().take() {
                     let _ = r.send(());
                 }
             }
@@ -211,6 +230,7 @@ fn session(
                             modes: Vec::new(),
                             audio: num("audio.rate")
                                 .map(|r| (r, num("audio.channels").unwrap_or(2))),
+                            formats_readable: false,
                         };
                         lock(&shared.nodes).insert(obj.id, info);
                         if kind == MediaDeviceKind::AudioOutput {
@@ -222,14 +242,31 @@ fn session(
                             shared.notify();
                         }
                         // Inputs' formats come as EnumFormat params: a camera's modes, a
-                        // microphone's rate and channels.
+                        // microphone's rate and channels. Subscribed, not enumerated once: a
+                        // node whose producer publishes its formats after the node appears
+                        // (or changes them) sends them when it does.
                         let Some(reg) = reg.upgrade() else { return };
                         let Ok(node) = reg.bind::<pw::node::Node, _>(obj) else {
                             return;
                         };
-                        let (shared2, id) = (Arc::clone(&shared), obj.id);
+                        let (shared2, shared3, id) =
+                            (Arc::clone(&shared), Arc::clone(&shared), obj.id);
                         let listener = node
                             .add_listener_local()
+                            .info(move |info| {
+                                let readable = info.params().iter().any(|p| {
+                                    p.id() == spa::param::ParamType::EnumFormat
+                                        && p.flags().contains(spa::param::ParamInfoFlags::READ)
+                                });
+                                let changed = {
+                                    let mut nodes = lock(&shared3.nodes);
+                                    let Some(n) = nodes.get_mut(&id) else { return };
+                                    std::mem::replace(&mut n.formats_readable, readable) != readable
+                                };
+                                if changed {
+                                    shared3.nodes_changed();
+                                }
+                            })
                             .param(move |_seq, _type, _index, _next, param| {
                                 let Some(param) = param else { return };
                                 let first_modes = {
@@ -251,11 +288,12 @@ fn session(
                                     }
                                 };
                                 if first_modes {
+                                    shared2.nodes_changed();
                                     shared2.notify();
                                 }
                             })
                             .register();
-                        node.enum_params(0, Some(spa::param::ParamType::EnumFormat), 0, u32::MAX);
+                        node.subscribe_params(&[spa::param::ParamType::EnumFormat]);
                         st.borrow_mut().proxies.insert(obj.id, (node, listener));
                     }
                     _ => {}
@@ -287,7 +325,7 @@ fn session(
             }
         })
         .register();
-    let _ = core.sync(0);
+    sync.set(core.sync(0).ok().map(|s| (0, s)));
 
     // Commands from other threads.
     let (tx, rx) = pw::channel::channel::<Cmd>();
