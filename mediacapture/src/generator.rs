@@ -151,7 +151,7 @@ impl Generator {
         let rate = Arc::new(AtomicU64::new(0f64.to_bits()));
         let record = record_for(kind, &native, &rate);
         let media = SourceMedia::new();
-        let events = Arc::new(EventBus::new());
+        let events = Arc::new(EventBus::retaining());
         let selected = as_is(&native);
         let (source, key) = {
             let mut st = ctx.lock();

@@ -125,8 +125,8 @@ impl TrackPipe {
         scaled: &mut HashMap<(u32, u32), VideoFrame>,
         scaler: &mut Scaler,
     ) {
+        let mut st = lock(&self.state);
         let out = {
-            let mut st = lock(&self.state);
             if !st.live || st.muted {
                 return;
             }
@@ -237,7 +237,11 @@ impl TrackPipe {
                 _ => return,
             }
         };
+        // Emitted under the pipe's lock, so that once `set_enabled(false)`, `set_muted(true)`
+        // or `end()` has returned, no frame decided before it can still reach a reader
+        // (emitting never waits: readers' queues drop their oldest).
         self.frames.emit(out);
+        drop(st);
     }
 }
 

@@ -107,6 +107,26 @@ fn scripted_mute_unmute_and_failure() {
     assert_eq!(t.ready_state(), MediaStreamTrackState::Ended);
 }
 
+/// A track is born inside getUserMedia, before a program can subscribe: its first
+/// subscription still sees everything that happened since, as a listener added when the
+/// promise resolves would. Later subscriptions see only what follows them.
+#[test]
+fn the_first_subscription_sees_what_happened_before_it() {
+    let (md, _) = devices_with(r#"{"audioinput":[{"label":"M","muteAtMs":[1],"failAfterMs":5}]}"#);
+    let t = audio(&md, "true");
+    let t0 = std::time::Instant::now();
+    while t.ready_state() == MediaStreamTrackState::Live {
+        assert!(t0.elapsed() < WAIT, "the scripted failure ends the track");
+        std::thread::yield_now();
+    }
+    let (first, second) = (t.events(), t.events());
+    assert_eq!(
+        without_started(first.collect_until_closed()),
+        vec![TrackEvent::Mute, TrackEvent::Ended]
+    );
+    assert_eq!(second.collect_until_closed(), vec![]);
+}
+
 #[test]
 fn enabled_is_the_applications_and_fires_nothing() {
     let (md, _) = default_devices();

@@ -11,6 +11,12 @@
 //!   When an event arrives and the queue is full, the *oldest* queued event is dropped and
 //!   [`dropped()`](EventSubscription::dropped) counts it, like tokio's broadcast `Lagged`. The
 //!   target never waits for a subscriber, and one slow subscriber never affects another.
+//! - **Nothing missed before the first subscription.** A track is born inside
+//!   `getUserMedia` (or `clone()`), before a program can subscribe to it, and its source may
+//!   start, mute or end at once. As in a web page, where a listener added when the promise
+//!   resolves sees every event fired after, the *first* subscription of a track, a stream or a
+//!   `MediaDevices` also receives the events fired since the target was made (its capacity's
+//!   worth, oldest dropped and counted). Later subscriptions see only what comes after them.
 //! - **End.** When the target can fire no more events (a track ended or stopped, a
 //!   `MediaDevices` closed, a stream dropped), the subscription ends: after the queued events,
 //!   [`recv`](EventSubscription::recv) returns `None` and the `Stream` ends. A subscription made
@@ -294,28 +300,47 @@ struct BusState<E> {
     /// it (`strong_count == 1`) and is pruned on the next event.
     subscribers: Vec<Arc<Shared<E>>>,
     closed: bool,
+    /// For a bus made [`retaining`](EventBus::retaining), until its first subscription: the
+    /// events fired so far (at most `DEFAULT_EVENT_CAPACITY`) and how many were dropped.
+    retained: Option<(VecDeque<E>, u64)>,
 }
 
 impl<E: Clone> EventBus<E> {
+    /// A bus whose events reach only the subscriptions made before they are fired (frame
+    /// readers, recorder events).
     pub(crate) fn new() -> Self {
         EventBus {
             state: Mutex::new(BusState {
                 subscribers: Vec::new(),
                 closed: false,
+                retained: None,
             }),
         }
+    }
+
+    /// A bus that keeps what it fires before its first subscription for that subscription
+    /// (an event target's events; see the [module docs](self)).
+    pub(crate) fn retaining() -> Self {
+        let bus = Self::new();
+        lock(&bus.state).retained = Some((VecDeque::new(), 0));
+        bus
     }
 
     pub(crate) fn subscribe(&self, capacity: usize) -> EventSubscription<E> {
         let capacity = capacity.max(1);
         let mut st = lock(&self.state);
+        let (mut items, mut dropped) = st.retained.take().unwrap_or_default();
+        let overflow: Vec<E> = items
+            .drain(..items.len().saturating_sub(capacity))
+            .collect();
+        dropped += overflow.len() as u64;
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue {
-                items: VecDeque::new(),
+                received: items.len() as u64 + dropped,
+                items,
                 capacity,
-                received: 0,
                 waiting: 0,
-                dropped: 0,
+                dropped,
                 closed: st.closed,
                 waker: None,
             }),
@@ -325,6 +350,8 @@ impl<E: Clone> EventBus<E> {
             st.subscribers.retain(|s| Arc::strong_count(s) > 1);
             st.subscribers.push(Arc::clone(&shared));
         }
+        drop(st);
+        drop(overflow);
         EventSubscription { shared }
     }
 
@@ -337,6 +364,14 @@ impl<E: Clone> EventBus<E> {
             // that one event costs no allocation however many subscribers there are.
             let mut st = lock(&self.state);
             if st.closed {
+                return;
+            }
+            if let Some((items, dropped)) = st.retained.as_mut() {
+                if items.len() >= DEFAULT_EVENT_CAPACITY {
+                    overflow.extend(items.pop_front());
+                    *dropped += 1;
+                }
+                items.push_back(event);
                 return;
             }
             st.subscribers.retain(|s| Arc::strong_count(s) > 1);
@@ -407,6 +442,44 @@ mod tests {
         assert_eq!(slow.collect::<Vec<_>>(), vec![7, 8, 9]);
         assert_eq!(fast.dropped(), 0);
         assert_eq!(fast.collect::<Vec<_>>(), (0..10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_retaining_bus_keeps_what_came_before_its_first_subscription() {
+        let bus = EventBus::retaining();
+        for i in 0..(DEFAULT_EVENT_CAPACITY as u32 + 3) {
+            bus.emit(i);
+        }
+        let first = bus.subscribe(DEFAULT_EVENT_CAPACITY + 1);
+        let second = bus.subscribe(8);
+        bus.emit(1000);
+        bus.close();
+        assert_eq!(first.dropped(), 3, "bounded: the oldest go, counted");
+        let got: Vec<u32> = first.collect();
+        assert_eq!(got.len(), DEFAULT_EVENT_CAPACITY + 1);
+        assert_eq!(got[0], 3);
+        assert_eq!(got.last(), Some(&1000));
+        assert_eq!(
+            second.collect::<Vec<_>>(),
+            vec![1000],
+            "only the first gets the past"
+        );
+        // A plain bus keeps nothing for later subscriptions.
+        let plain = EventBus::new();
+        plain.emit(1u8);
+        let late = plain.subscribe(4);
+        plain.close();
+        assert_eq!(late.collect::<Vec<_>>(), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn a_first_subscription_after_the_end_gets_the_past_then_ends() {
+        let bus = EventBus::retaining();
+        bus.emit("mute");
+        bus.emit("ended");
+        bus.close();
+        let s = bus.subscribe(2);
+        assert_eq!(s.collect::<Vec<_>>(), vec!["mute", "ended"]);
     }
 
     #[test]

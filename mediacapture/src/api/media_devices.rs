@@ -194,7 +194,7 @@ impl MediaDevicesBuilder {
                 expose_microphone: granted,
             }),
             stored: Mutex::new(Vec::new()),
-            devicechange: EventBus::new(),
+            devicechange: EventBus::retaining(),
             observer: Mutex::new(None),
         });
         let observer: Arc<dyn HotplugObserver> = Arc::new(Observer(Arc::downgrade(&inner)));
@@ -807,7 +807,7 @@ impl MediaDevices {
                 None => pick,
             };
             let settings = device.settings(&selection.settings);
-            let events = Arc::new(EventBus::new());
+            let events = Arc::new(EventBus::retaining());
             let slot = |source: u64, muted: bool| TrackSlot {
                 source: Some(source),
                 device: Arc::clone(&device),

@@ -60,7 +60,7 @@ impl MediaStream {
                 id: uuid::Uuid::new_v4().to_string(),
                 tracks: Mutex::new(Vec::new()),
                 version: std::sync::atomic::AtomicU64::new(0),
-                events: EventBus::new(),
+                events: EventBus::retaining(),
             }),
         }
     }

@@ -379,7 +379,7 @@ impl Clone for MediaStreamTrack {
     /// is ended.
     fn clone(&self) -> Self {
         let ctx = &self.inner.ctx;
-        let events = Arc::new(EventBus::new());
+        let events = Arc::new(EventBus::retaining());
         let key = {
             let mut st = ctx.lock();
             let key = st.key();

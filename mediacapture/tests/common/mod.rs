@@ -61,8 +61,8 @@ pub fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
 }
 
 /// The next track event other than `started`, or a failure after WAIT. (`started` follows the
-/// source's first frame, which may come before a test subscribes: a subscription sees it only
-/// if it was made first, so tests of other events must not depend on it.)
+/// source's first frame; a track that joins a source already running never gets one, so
+/// tests of other events skip it.)
 pub fn next_event(s: &EventSubscription<TrackEvent>) -> TrackEvent {
     loop {
         match next(s) {
