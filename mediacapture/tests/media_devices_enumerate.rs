@@ -204,43 +204,75 @@ fn supported_constraints_are_exactly_what_the_engine_honours() {
 
 #[test]
 fn fake_devices_from_the_environment() {
-    // The variable is read by default_backends(). Changing our own environment needs `unsafe`
-    // on edition 2024 (and races other tests), so the check runs in a child process.
+    // The variables are read by default_backends(). Changing our own environment needs
+    // `unsafe` on edition 2024 (and races other tests), so each case runs in a child process,
+    // which prints the labels it sees, or the error.
     let exe = std::env::current_exe().unwrap();
     if std::env::var("MC_ENV_CHILD").is_ok() {
-        let md = MediaDevices::new().unwrap();
-        let list = block_on(md.enumerate_devices());
-        assert_eq!(list.len(), 1);
-        assert_eq!(list[0].label(), "From Env");
+        match MediaDevices::new() {
+            Ok(md) => {
+                for d in block_on(md.enumerate_devices()) {
+                    println!("LABEL {}", d.label());
+                }
+            }
+            Err(e) => println!("ERROR {e}"),
+        }
         return;
     }
-    let ok = std::process::Command::new(&exe)
-        .args(["fake_devices_from_the_environment", "--exact"])
+    let child = |vars: &[(&str, &str)]| -> String {
+        let mut c = std::process::Command::new(&exe);
+        c.args([
+            "fake_devices_from_the_environment",
+            "--exact",
+            "--nocapture",
+        ])
         .env("MC_ENV_CHILD", "1")
-        .env(
+        .env_remove(platform::FAKE_DEVICES_ENV)
+        .env_remove(platform::BACKENDS_ENV);
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("LABEL ") || l.starts_with("ERROR "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let defaults = "LABEL Fake Microphone 0\nLABEL Fake Camera 0\nLABEL Default - Fake Speaker 0\nLABEL Fake Speaker 0";
+    assert_eq!(
+        child(&[(
             platform::FAKE_DEVICES_ENV,
-            r#"{"videoinput":[{"label":"From Env"}]}"#,
-        )
-        .output()
-        .unwrap();
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stdout)
+            r#"{"videoinput":[{"label":"From Env"}]}"#
+        )]),
+        "LABEL From Env"
     );
-    let out = std::process::Command::new(&exe)
-        .args(["fake_devices_from_the_environment", "--exact"])
-        .env("MC_ENV_CHILD", "1")
-        .env(
-            platform::FAKE_DEVICES_ENV,
-            r#"{"videoinput":[{"modes":[]}]}"#,
-        )
-        .output()
-        .unwrap();
-    assert!(!out.status.success(), "a malformed variable is an error");
-    let text = String::from_utf8_lossy(&out.stdout);
+    // The default set, by either variable.
+    assert_eq!(child(&[(platform::FAKE_DEVICES_ENV, "default")]), defaults);
+    assert_eq!(child(&[(platform::BACKENDS_ENV, "fake")]), defaults);
+    // `fake` in the list takes the configuration when there is one.
+    assert_eq!(
+        child(&[
+            (platform::BACKENDS_ENV, "fake"),
+            (
+                platform::FAKE_DEVICES_ENV,
+                r#"{"audioinput":[{"label":"Mic"}]}"#
+            )
+        ]),
+        "LABEL Mic"
+    );
+    let bad = child(&[(
+        platform::FAKE_DEVICES_ENV,
+        r#"{"videoinput":[{"modes":[]}]}"#,
+    )]);
     assert!(
-        text.contains("videoinput[0].modes"),
-        "the error names the field: {text}"
+        bad.starts_with("ERROR TypeError") && bad.contains("videoinput[0].modes"),
+        "a malformed variable is an error naming the field: {bad}"
+    );
+    let unknown = child(&[(platform::BACKENDS_ENV, "fake,v4l2")]);
+    assert!(
+        unknown.starts_with("ERROR TypeError") && unknown.contains("\"v4l2\""),
+        "{unknown}"
     );
 }

@@ -239,6 +239,19 @@ fn kind_name(kind: MediaStreamTrackKind) -> &'static str {
 }
 
 impl MediaDevices {
+    /// The `NotFoundError` message for a kind no device offers; where no fake devices are in
+    /// use, it says how to get them (a first run on a machine without a camera).
+    fn none_available(&self, kind: MediaStreamTrackKind) -> String {
+        let kind = kind_name(kind);
+        if self.inner.backends.iter().any(|b| b.name() == "fake") {
+            format!("no {kind} is available")
+        } else {
+            format!(
+                "no {kind} is available (MEDIACAPTURE_BACKENDS=fake gives any program the built-in fake devices)"
+            )
+        }
+    }
+
     /// A `MediaDevices` on the default backends (see
     /// [`default_backends`](crate::platform::default_backends)) with permissions granted.
     ///
@@ -641,7 +654,7 @@ impl MediaDevices {
                 .cloned()
                 .collect();
             if candidates.is_empty() {
-                let e = MediaStreamError::not_found(format!("no {} is available", kind_name(kind)));
+                let e = MediaStreamError::not_found(self.none_available(kind));
                 return Err(self.unless_denied(&requested, e));
             }
             // Step 6.2. CS: {} for `true`, otherwise the dictionary.
@@ -787,9 +800,8 @@ impl MediaDevices {
         loop {
             // Step 11.1. Pick the candidate with the best fitness (default devices first on ties).
             if candidates.is_empty() {
-                return Err(last_failure.unwrap_or_else(|| {
-                    MediaStreamError::not_found(format!("no {} is available", kind_name(kind)))
-                }));
+                return Err(last_failure
+                    .unwrap_or_else(|| MediaStreamError::not_found(self.none_available(kind))));
             }
             let pick = match selection.take() {
                 Some(s) => s,
