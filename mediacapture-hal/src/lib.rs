@@ -31,7 +31,7 @@ pub use frame::{
 };
 pub use mediacapture_types::MediaDeviceKind;
 pub use mediacapture_types::device::{
-    AudioConfig, AudioDeviceCapabilities, DeviceCapabilities, NativeConfig,
+    AudioConfig, AudioDeviceCapabilities, DeviceCapabilities, NativeConfig, NativeVideoFormat,
     VideoDeviceCapabilities, VideoMode,
 };
 

@@ -46,6 +46,39 @@ pub struct VideoDeviceCapabilities {
     pub background_blur: Vec<bool>,
     /// The flash modes for still photos (empty when the camera has no flash).
     pub fill_light_mode: Vec<crate::FillLightMode>,
+    /// Every size, rate and pixel format the camera delivers natively, as the platform lists
+    /// them (`modes` has one entry per size and rate, in the format the backend reads best).
+    /// Empty when the backend does not say.
+    pub native_formats: Vec<NativeVideoFormat>,
+}
+
+/// One way a camera delivers frames natively: a mode in one pixel format.
+///
+/// Not a spec type: what `mediacapture devices --modes` shows, so that a user can see what a
+/// camera offers before constraints choose among it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NativeVideoFormat {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Frames per second.
+    pub frame_rate: f64,
+    /// The pixel format's FourCC as the platform names it (`I420`, `NV12`, `YUY2`, `MJPG`).
+    pub pixel_format: String,
+}
+
+impl NativeVideoFormat {
+    /// `mode` in `pixel_format`.
+    pub fn new(mode: VideoMode, pixel_format: impl Into<String>) -> Self {
+        NativeVideoFormat {
+            width: mode.width,
+            height: mode.height,
+            frame_rate: mode.frame_rate,
+            pixel_format: pixel_format.into(),
+        }
+    }
 }
 
 impl VideoDeviceCapabilities {
@@ -57,6 +90,7 @@ impl VideoDeviceCapabilities {
             facing_mode: Vec::new(),
             background_blur: Vec::new(),
             fill_light_mode: Vec::new(),
+            native_formats: Vec::new(),
         }
     }
 }

@@ -46,3 +46,28 @@ pub use supported::*;
 
 /// The base URL of the Media Capture and Streams editor's draft, for links in messages.
 pub const SPEC_URL: &str = "https://w3c.github.io/mediacapture-main/";
+
+/// The JSON a web page would see for a dictionary (`JSON.stringify` of it).
+pub trait ToJson: serde::Serialize {
+    /// This dictionary as the JSON text a web page would get from `JSON.stringify`.
+    ///
+    /// ```
+    /// use mediacapture_types::{MediaTrackSettings, ToJson};
+    /// let mut s = MediaTrackSettings::default();
+    /// s.width = Some(1280);
+    /// assert_eq!(s.to_json(), r#"{"width":1280}"#);
+    /// ```
+    fn to_json(&self) -> String {
+        // These dictionaries have string keys and finite numbers only: serializing cannot
+        // fail, and an empty object stands in should it ever.
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+    }
+}
+
+impl ToJson for MediaTrackSettings {}
+impl ToJson for MediaTrackCapabilities {}
+impl ToJson for MediaTrackConstraints {}
+impl ToJson for MediaStreamConstraints {}
+impl ToJson for MediaTrackSupportedConstraints {}
+impl ToJson for PhotoSettings {}
+impl ToJson for PhotoCapabilities {}

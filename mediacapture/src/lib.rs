@@ -35,9 +35,27 @@
 //! - This crate holds the spec's interfaces, one file each: [`MediaDevices`],
 //!   [`MediaDeviceInfo`], [`MediaStream`], [`MediaStreamTrack`], and their [`events`].
 //!
+//! # Cargo features
+//! | feature | default | gives |
+//! |---|---|---|
+//! | `pipewire` | yes | the PipeWire backend (Linux cameras, microphones, speakers) |
+//! | `cpal` | yes | the cpal backend (sound cards through ALSA, PulseAudio, CoreAudio, WASAPI) |
+//! | `recorder` | no | `MediaRecorder`, `BlobEvent`, `MediaRecorderOptions` (WebM, Ogg) |
+//! | `image-capture` | no | `ImageCapture`, `ImageBitmap` (PNG, JPEG photos) |
+//!
+//! The fake backend is always there: `MEDIACAPTURE_BACKENDS=fake` gives any program built on
+//! this crate the default fake devices (see [`platform`] for every environment value).
+//!
+//! # Debug builds
+//! The media path runs in real time. Unoptimized, it cannot keep up (a 1080p camera scaled to
+//! 720p gives about 2 fps instead of 30), so a program's `Cargo.toml` should optimize its
+//! dependencies in debug builds too; the README has the two lines.
+//!
 //! Every `async fn` here works with any runtime or none ([`block_on`]); every public type that
 //! a program would share across threads is `Send + Sync`.
 #![forbid(unsafe_code)]
+// docs.rs (see Cargo.toml) builds with every feature and labels what each item needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
 
 mod api;
@@ -65,7 +83,7 @@ pub use api::media_devices::{MediaDevices, MediaDevicesBuilder};
 pub use api::media_recorder::{
     BlobEvent, DEFAULT_AUDIO_BITS_PER_SECOND, DEFAULT_KEY_FRAME_INTERVAL_MS,
     DEFAULT_VIDEO_BITS_PER_SECOND, MediaRecorder, MediaRecorderOptions, MediaRecorderStats,
-    RECORDER_EVENT_CAPACITY, RecorderEvent,
+    RECORDER_EVENT_CAPACITY, RecorderEvent, SUPPORTED_TYPES,
 };
 pub use api::media_stream::MediaStream;
 pub use api::media_stream_track::MediaStreamTrack;
@@ -81,6 +99,40 @@ pub use permissions::{PermissionName, PermissionPolicy, PermissionRequest, Permi
 
 pub use mediacapture_backend_fake::{self as fake, FakeBackend, FakeDevicesConfig};
 #[cfg(all(feature = "pipewire", target_os = "linux"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "pipewire", target_os = "linux"))))]
 pub use mediacapture_backend_pipewire::{self as pipewire, PipeWireBackend};
 pub use mediacapture_hal as hal;
-pub use mediacapture_types::*;
+/// Everything of `mediacapture-types`, including what a device can do
+/// ([`types::device`]) and the JSON helpers the dictionaries use.
+pub use mediacapture_types as types;
+// The spec's dictionaries, enums and error, by name.
+pub use mediacapture_types::{
+    BitrateMode, Blob, BoolOrConstraints, BooleanOrDOMString, Constrain, ConstrainBoolean,
+    ConstrainBooleanOrDOMString, ConstrainDOMString, ConstrainDouble, ConstrainULong,
+    ConstrainableProperty, DOMStringOrSequence, DoubleRange, EchoCancellationModeEnum,
+    FillLightMode, MediaDeviceKind, MediaSettingsRange, MediaStreamConstraints, MediaStreamError,
+    MediaStreamTrackKind, MediaStreamTrackState, MediaTrackCapabilities, MediaTrackConstraintSet,
+    MediaTrackConstraints, MediaTrackSettings, MediaTrackSupportedConstraints, PhotoCapabilities,
+    PhotoSettings, RecordingState, RedEyeReduction, SPEC_URL, ToJson, ULongRange,
+    VideoFacingModeEnum, VideoResizeModeEnum,
+};
+
+/// What most programs use, in one import: `use mediacapture::prelude::*;`.
+///
+/// The entry point ([`MediaDevices`]), streams and tracks with their events, the constraint
+/// dictionaries, frames and their reader and generators, the error, [`block_on`], and
+/// `MediaRecorder` / `ImageCapture` where their features are on.
+pub mod prelude {
+    pub use crate::{
+        AudioData, AudioTrackGenerator, Blob, DeviceChangeEvent, EventSubscription,
+        MediaDeviceInfo, MediaDeviceKind, MediaDevices, MediaFrame, MediaStream,
+        MediaStreamConstraints, MediaStreamError, MediaStreamTrack, MediaStreamTrackKind,
+        MediaStreamTrackProcessor, MediaStreamTrackState, MediaTrackConstraints,
+        MediaTrackSettings, PermissionPolicy, PhotoSettings, RecordingState, RecvTimeoutError,
+        ToJson, TrackEvent, VideoFrame, VideoPixelFormat, VideoTrackGenerator, block_on,
+    };
+    #[cfg(feature = "recorder")]
+    pub use crate::{BlobEvent, MediaRecorder, MediaRecorderOptions, RecorderEvent};
+    #[cfg(feature = "image-capture")]
+    pub use crate::{ImageBitmap, ImageCapture};
+}

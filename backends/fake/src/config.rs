@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use mediacapture_hal::{
     AudioDeviceCapabilities, BackendErrorKind, DeviceCapabilities, DeviceDescriptor,
-    MediaDeviceKind, VideoDeviceCapabilities, VideoMode,
+    MediaDeviceKind, NativeVideoFormat, VideoDeviceCapabilities, VideoMode,
 };
 use mediacapture_types::{
     BooleanOrDOMString, EchoCancellationModeEnum, FillLightMode, VideoFacingModeEnum,
@@ -442,7 +442,10 @@ fn build(
                     out
                 }
             };
+            // The fake camera draws (and a file plays) I420.
+            let native = modes.iter().map(|m| NativeVideoFormat::new(*m, "I420")).collect();
             let mut v = VideoDeviceCapabilities::new(modes);
+            v.native_formats = native;
             v.crop_and_scale = d.crop_and_scale.unwrap_or(true);
             if let Some(f) = d.facing_mode {
                 for (j, s) in f.into_vec().into_iter().enumerate() {

@@ -19,6 +19,16 @@ pub(crate) enum Pixel {
 }
 
 impl Pixel {
+    /// The format's FourCC, as V4L2 and `v4l2-ctl --list-formats` name it.
+    pub(crate) fn fourcc(self) -> &'static str {
+        match self {
+            Pixel::I420 => "I420",
+            Pixel::Nv12 => "NV12",
+            Pixel::Yuy2 => "YUY2",
+            Pixel::Mjpeg => "MJPG",
+        }
+    }
+
     fn from_video_format(f: VideoFormat) -> Option<Pixel> {
         match f {
             VideoFormat::I420 => Some(Pixel::I420),

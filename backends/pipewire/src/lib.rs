@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use mediacapture_hal::{
     AudioDeviceCapabilities, Backend, BackendError, BackendErrorKind, DeviceCapabilities,
     DeviceDescriptor, DeviceEventSink, DeviceHandle, HotplugObserver, MediaDeviceKind, MediaSink,
-    NativeConfig, VideoDeviceCapabilities,
+    NativeConfig, NativeVideoFormat, VideoDeviceCapabilities,
 };
 
 pub(crate) use formats::NodeMode;
@@ -270,9 +270,14 @@ fn descriptor(n: &NodeInfo, devices: &BTreeMap<u32, String>) -> Option<DeviceDes
             if modes.is_empty() {
                 return None; // its formats are not known yet
             }
-            DeviceCapabilities::Video(VideoDeviceCapabilities::new(
-                modes.iter().map(NodeMode::video_mode).collect(),
-            ))
+            let mut v =
+                VideoDeviceCapabilities::new(modes.iter().map(NodeMode::video_mode).collect());
+            v.native_formats = n
+                .modes
+                .iter()
+                .map(|m| NativeVideoFormat::new(m.video_mode(), m.pixel.fourcc()))
+                .collect();
+            DeviceCapabilities::Video(v)
         }
         MediaDeviceKind::AudioInput => {
             let (rate, channels) = n.audio.unwrap_or((48_000, 2));

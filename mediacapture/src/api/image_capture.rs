@@ -2,6 +2,7 @@
 //!
 //! Corresponds to [MediaStream Image Capture](https://w3c.github.io/mediacapture-image/)
 //! (spec-notes §8).
+#![cfg_attr(docsrs, doc(cfg(feature = "image-capture")))]
 
 use std::fmt;
 use std::future::{Future, poll_fn};
@@ -14,7 +15,7 @@ use crate::{
     Blob, FillLightMode, MediaFrame, MediaSettingsRange, MediaStreamError, MediaStreamTrack,
     MediaStreamTrackKind, MediaStreamTrackProcessor, MediaStreamTrackState, MediaTrackConstraints,
     PhotoCapabilities, PhotoSettings, RedEyeReduction, VideoFrame,
-    device::{DeviceCapabilities, NativeConfig},
+    types::device::{DeviceCapabilities, NativeConfig},
 };
 
 /// How long `grabFrame()` and `takePhoto()` wait for a frame before they fail with

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::types::device::NativeVideoFormat;
 use crate::{MediaDeviceKind, MediaTrackCapabilities};
 
 /// A device as `enumerateDevices()` lists it.
@@ -22,6 +23,8 @@ pub struct MediaDeviceInfo {
     pub(crate) group_id: String,
     #[serde(skip)]
     pub(crate) capabilities: Option<MediaTrackCapabilities>,
+    #[serde(skip)]
+    pub(crate) native_formats: Vec<NativeVideoFormat>,
 }
 
 impl MediaDeviceInfo {
@@ -56,6 +59,15 @@ impl MediaDeviceInfo {
     #[doc(alias = "getCapabilities")]
     pub fn get_capabilities(&self) -> Option<MediaTrackCapabilities> {
         self.capabilities.clone()
+    }
+
+    /// A camera's native modes with their pixel formats, as its backend lists them; empty for
+    /// other devices, while the camera is hidden, or when the backend does not say.
+    ///
+    /// Not in the spec (a page cannot see pixel formats): what a native program choosing
+    /// constraints, or `mediacapture devices --modes`, wants to know.
+    pub fn native_formats(&self) -> &[NativeVideoFormat] {
+        &self.native_formats
     }
 
     /// `toJSON()`: the JSON object `{"deviceId", "kind", "label", "groupId"}`.

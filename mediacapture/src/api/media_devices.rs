@@ -7,7 +7,9 @@ use mediacapture_backend_fake::{FakeBackend, FakeDevicesConfig};
 use mediacapture_core::{
     DeviceOffer, FailedConstraint, Selection, disallowed_required_constraint, ids, select_settings,
 };
-use mediacapture_hal::{Backend, BackendErrorKind, HotplugObserver, MediaSink, NativeConfig};
+use mediacapture_hal::{
+    Backend, BackendErrorKind, DeviceCapabilities, HotplugObserver, MediaSink, NativeConfig,
+};
 
 use crate::api::events::{
     DEFAULT_EVENT_CAPACITY, DeviceChangeEvent, EventBus, EventSubscription, lock,
@@ -167,6 +169,8 @@ impl MediaDevicesBuilder {
     /// # Errors
     /// `TypeError` when `MEDIACAPTURE_FAKE_DEVICES` is needed and malformed.
     pub fn build(self) -> Result<MediaDevices, MediaStreamError> {
+        #[cfg(mediacapture_unoptimized)]
+        warn_unoptimized();
         let backends = if self.backends.is_empty() {
             crate::platform::default_backends()?
         } else {
@@ -207,6 +211,19 @@ impl MediaDevicesBuilder {
         *lock(&devices.inner.stored) = list;
         Ok(devices)
     }
+}
+
+/// Says once, in the log, that this build cannot keep up with real-time media.
+#[cfg(mediacapture_unoptimized)]
+fn warn_unoptimized() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        log::warn!(
+            "mediacapture was built without optimizations (opt-level 0): video will not keep \
+             up with a camera. Add `[profile.dev.package.\"*\"] opt-level = 2` to your \
+             program's Cargo.toml (see the mediacapture README, \"Using it from your program\")."
+        );
+    });
 }
 
 /// What getUserMedia decided for one kind before starting a device (its *finalSet*).
@@ -329,6 +346,7 @@ impl MediaDevices {
                     label: String::new(),
                     group_id: String::new(),
                     capabilities: Some(MediaTrackCapabilities::default()),
+                    native_formats: Vec::new(),
                 };
             }
             MediaDeviceInfo {
@@ -337,6 +355,10 @@ impl MediaDevices {
                 label: d.descriptor.label.clone(),
                 group_id: d.group_id.clone(),
                 capabilities: input.then(|| d.capabilities()),
+                native_formats: match &d.descriptor.capabilities {
+                    DeviceCapabilities::Video(v) => v.native_formats.clone(),
+                    _ => Vec::new(),
+                },
             }
         };
         let of = |k: MediaDeviceKind| devices.iter().filter(move |d| d.descriptor.kind == k);

@@ -3,6 +3,7 @@
 //! Corresponds to [MediaStream Recording](https://w3c.github.io/mediacapture-record/)
 //! (spec-notes §7). The engine (encoder threads, controller, containers) is in
 //! `src/recorder/`.
+#![cfg_attr(docsrs, doc(cfg(feature = "recorder")))]
 
 use std::fmt;
 use std::sync::atomic::Ordering;
@@ -33,6 +34,22 @@ pub const DEFAULT_KEY_FRAME_INTERVAL_MS: f64 = 2_000.0;
 /// `dataavailable` events. A subscriber further behind loses the oldest events (counted by
 /// [`EventSubscription::dropped`]); keep reading.
 pub const RECORDER_EVENT_CAPACITY: usize = 1024;
+/// The types this recorder records, each as `isTypeSupported` accepts it (parameter order,
+/// case and spacing may vary; `codecs` may be left out for the container's default codecs).
+/// `""` (the default, `video/webm;codecs=vp8,opus` or `audio/webm;codecs=opus`) is accepted
+/// too.
+pub const SUPPORTED_TYPES: &[&str] = &[
+    "video/webm;codecs=vp8,opus",
+    "video/webm;codecs=vp9,opus",
+    "video/webm;codecs=vp8",
+    "video/webm;codecs=vp9",
+    "video/webm;codecs=opus",
+    "video/webm",
+    "audio/webm;codecs=opus",
+    "audio/webm",
+    "audio/ogg;codecs=opus",
+    "audio/ogg",
+];
 
 /// The options of a recorder.
 ///

@@ -10,7 +10,7 @@ use crate::context::{Context, DeviceRecord, TrackSlot, target_of};
 use crate::media::{MediaStreamTrackStats, TrackPipe};
 use crate::{
     MediaStreamError, MediaStreamTrackKind, MediaStreamTrackState, MediaTrackCapabilities,
-    MediaTrackConstraints, MediaTrackSettings, device::NativeConfig,
+    MediaTrackConstraints, MediaTrackSettings, types::device::NativeConfig,
 };
 
 /// One handle onto one source: a camera or microphone track.
