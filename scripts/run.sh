@@ -15,9 +15,9 @@ echo "== mediacapture devices"
 "$bin" devices
 echo
 echo "== mediacapture record (5 s)"
-"$bin" record --video "$video" --audio "$audio" --duration 5 target/recording.webm
+"$bin" record -y --video "$video" --audio "$audio" --duration 5 target/recording.webm
 echo
 echo "== ffprobe target/recording.webm"
 ffprobe -v error -count_frames \
-  -show_entries stream=codec_name,width,height,nb_read_frames,sample_rate,channels \
+  -show_entries format=duration:stream=codec_name,width,height,nb_read_frames,sample_rate,channels \
   -of compact=nk=0 target/recording.webm

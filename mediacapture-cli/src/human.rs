@@ -1,12 +1,37 @@
 //! Output for people.
 
-use mediacapture::{MediaDeviceInfo, MediaStream, MediaStreamError, MediaStreamTrack};
+use mediacapture::{
+    MediaDeviceInfo, MediaDeviceKind, MediaStream, MediaStreamError, MediaStreamTrack,
+};
 
 fn show<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-pub fn devices(list: &[MediaDeviceInfo]) -> String {
+/// A camera's native formats, one line per size and rate with its pixel formats.
+fn native_formats(d: &MediaDeviceInfo) -> String {
+    let mut lines: Vec<(String, Vec<&str>)> = Vec::new();
+    for f in d.native_formats() {
+        let mode = format!("{}x{} @ {} fps", f.width, f.height, f.frame_rate);
+        match lines.iter_mut().find(|(m, _)| *m == mode) {
+            Some((_, formats)) => formats.push(&f.pixel_format),
+            None => lines.push((mode, vec![&f.pixel_format])),
+        }
+    }
+    if lines.is_empty() {
+        return "            native modes: not reported\n".into();
+    }
+    let mut out = String::from("            native modes:\n");
+    for (mode, formats) in lines {
+        out.push_str(&format!(
+            "              {mode:<22} {}\n",
+            formats.join(", ")
+        ));
+    }
+    out
+}
+
+pub fn devices(list: &[MediaDeviceInfo], modes: bool) -> String {
     if list.is_empty() {
         return "no devices\n".into();
     }
@@ -27,6 +52,9 @@ pub fn devices(list: &[MediaDeviceInfo]) -> String {
         }
         if let Some(c) = d.get_capabilities().filter(|_| !d.device_id().is_empty()) {
             out.push_str(&format!("            capabilities {}\n", show(&c)));
+        }
+        if modes && d.kind() == MediaDeviceKind::VideoInput && !d.device_id().is_empty() {
+            out.push_str(&native_formats(d));
         }
     }
     out

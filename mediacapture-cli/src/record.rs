@@ -1,30 +1,44 @@
 //! `mediacapture record`: getUserMedia, then a `MediaRecorder` whose every `dataavailable`
-//! goes to disk at once, so that a killed process leaves a playable file.
+//! goes out at once, so that a killed process leaves a playable file; a file that is stopped
+//! gets its duration and seek index.
 
-use std::fs::File;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use mediacapture::{
-    MediaDevices, MediaRecorder, MediaRecorderOptions, RecorderEvent, RecvTimeoutError,
+    MediaRecorder, MediaRecorderOptions, MediaStreamTrackState, RecorderEvent, RecvTimeoutError,
 };
 
 use crate::cli::RecordArgs;
+use crate::error::Failure;
+use crate::output::{self, Output};
 
-/// The type for `out` when `--mime` is not given: Ogg Opus for `.ogg`/`.opus`, else the
-/// recorder's default (WebM).
-fn default_mime(out: &Path) -> &'static str {
-    match out
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("ogg" | "opus") => "audio/ogg;codecs=opus",
-        _ => "",
+/// The recorder type for `out`: `--mime` when given (whatever the extension), else the
+/// extension's. An extension that names a format the recorder does not write is refused.
+fn mime_type(out: &Path, mime: Option<&str>) -> Result<String, Failure> {
+    if let Some(m) = mime {
+        if !MediaRecorder::is_type_supported(m) {
+            return Err(Failure::usage(format!(
+                "--mime {m:?} is not a type MediaRecorder records here (`mediacapture types` \
+                 lists them)"
+            )));
+        }
+        return Ok(m.to_owned());
+    }
+    match output::extension(out).as_deref() {
+        // The recorder's default: WebM, VP8 and Opus.
+        None | Some("webm") => Ok(String::new()),
+        Some("weba") => Ok("audio/webm;codecs=opus".into()),
+        Some("ogg" | "oga" | "opus") => Ok("audio/ogg;codecs=opus".into()),
+        Some(other) => Err(Failure::usage(format!(
+            "{} ends in .{other}, but this recorder writes WebM (.webm, .weba) and Ogg Opus \
+             (.ogg, .opus): give one of those, or --mime to write one of its types under this \
+             name",
+            out.display()
+        ))),
     }
 }
 
@@ -36,33 +50,34 @@ fn human_bytes(n: u64) -> String {
     }
 }
 
-/// Records; returns the summary lines, or an error message. Ctrl-C (counted in `interrupts`)
+/// Records, printing progress and a summary on stderr. Ctrl-C (counted in `interrupts`)
 /// stops the recording cleanly; a second one leaves at once (the file is still readable up
 /// to its last piece).
-pub fn run(
-    md: &MediaDevices,
-    req: RecordArgs,
-    interrupts: &Arc<AtomicU32>,
-) -> Result<Vec<String>, String> {
-    let mime = req
-        .mime
-        .clone()
-        .unwrap_or_else(|| default_mime(&req.out).to_owned());
+pub fn run(req: RecordArgs, interrupts: &Arc<AtomicU32>) -> Result<(), Failure> {
+    // Everything about the arguments and the output is checked before a device opens.
+    let mime = mime_type(&req.out, req.mime.as_deref())?;
+    let mut options = MediaRecorderOptions::mime_type(&mime);
+    options.video_bits_per_second = req.video_bits_per_second;
+    options.audio_bits_per_second = req.audio_bits_per_second;
+    options.bits_per_second = req.bits_per_second;
+    options.video_key_frame_interval_duration = req.key_frame_interval;
+    options.video_key_frame_interval_count = req.key_frame_count;
+    let mut out = Output::open(&req.out, req.select.overwrite)?;
+
+    let md = crate::media_devices(&req.devices)?;
     let audio_only = mime.starts_with("audio/");
     let (video, audio) = match (&req.video, &req.audio) {
         (None, None) if audio_only => (None, Some("true".to_owned())),
         (None, None) => (Some("true".to_owned()), Some("true".to_owned())),
         (v, a) => (v.clone(), a.clone()),
     };
-    let stream = crate::get_user_media(md, video.as_deref(), audio.as_deref())?;
-    let recorder = MediaRecorder::new(&stream, MediaRecorderOptions::mime_type(&mime))
-        .map_err(|e| format!("MediaRecorder: {e}"))?;
-    let mut file =
-        File::create(&req.out).map_err(|e| format!("cannot create {}: {e}", req.out.display()))?;
+    let stream = crate::get_user_media(&md, &req.select, video, audio)?;
+    let recorder = MediaRecorder::new(&stream, options)
+        .map_err(|e| Failure::from_rejection("MediaRecorder", &e))?;
     let events = recorder.events();
     recorder
         .start(Some(req.timeslice))
-        .map_err(|e| format!("MediaRecorder.start: {e}"))?;
+        .map_err(|e| Failure::from_rejection("MediaRecorder.start", &e))?;
     let started = Instant::now();
     let tty = std::io::stderr().is_terminal();
     let mut last_progress = Instant::now();
@@ -83,10 +98,8 @@ pub fn run(
         match events.recv_timeout(Duration::from_millis(100)) {
             Ok(RecorderEvent::Start) => mime_type = recorder.mime_type(),
             Ok(RecorderEvent::DataAvailable(b)) => {
-                // To disk at once: a crash loses only what has not reached a blob yet.
-                file.write_all(b.data().bytes())
-                    .and_then(|()| file.flush())
-                    .map_err(|e| format!("cannot write {}: {e}", req.out.display()))?;
+                // Out at once: a crash loses only what has not reached a blob yet.
+                out.write_now(b.data().bytes())?;
             }
             Ok(RecorderEvent::Error(e)) => errors.push(e.to_string()),
             Ok(RecorderEvent::Stop) => break,
@@ -120,21 +133,54 @@ pub fn run(
     if tty {
         eprintln!();
     }
-    file.sync_all()
-        .map_err(|e| format!("cannot write {}: {e}", req.out.display()))?;
+    // A stopped file is made seekable: its duration and a seek index (a pipe keeps the live
+    // layout, as a browser's recording does).
+    let mut index = None;
+    if errors.is_empty()
+        && let Some(file) = out.file()
+    {
+        index = Some(
+            mediacapture::make_seekable(file)
+                .map_err(|e| Failure::failed(format!("cannot finish {}: {e}", out.name())))?,
+        );
+    }
+    out.finish()?;
+
     let s = recorder.stats();
     let secs = s.media_time_us as f64 / 1e6;
-    let mut lines = vec![format!(
-        "recorded {secs:.1} s to {}: {mime_type}, {} ({:.2} Mb/s), {} video frames, {} audio packets, {} dropped",
-        req.out.display(),
+    eprintln!(
+        "recorded {secs:.1} s to {}: {mime_type}, {} ({:.2} Mb/s), {} video frames, {} audio \
+         packets, {} dropped{}",
+        out.name(),
         human_bytes(s.bytes),
         s.bytes as f64 * 8.0 / secs.max(0.001) / 1e6,
         s.video_frames,
         s.audio_packets,
-        s.video_frames_dropped + s.audio_chunks_dropped
-    )];
-    lines.extend(errors.into_iter().map(|e| format!("error: {e}")));
-    Ok(lines)
+        s.video_frames_dropped + s.audio_chunks_dropped,
+        match index {
+            Some(true) => ", seekable",
+            _ => "",
+        }
+    );
+    // A track that ended by itself (its device went away): the file holds what came before,
+    // but the recording is not what was asked for.
+    let ended: Vec<String> = stream
+        .get_tracks()
+        .iter()
+        .filter(|t| t.ready_state() == MediaStreamTrackState::Ended)
+        .map(|t| format!("the {} track ({:?})", t.kind().as_str(), t.label()))
+        .collect();
+    if !ended.is_empty() {
+        errors.push(format!(
+            "{} ended during the recording (did its device go away?); {} holds what came before",
+            ended.join(" and "),
+            out.name()
+        ));
+    }
+    match errors.len() {
+        0 => Ok(()),
+        _ => Err(Failure::failed(errors.join("; "))),
+    }
 }
 
 #[cfg(test)]
@@ -142,9 +188,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_extension_picks_ogg() {
-        assert_eq!(default_mime(Path::new("a.OGG")), "audio/ogg;codecs=opus");
-        assert_eq!(default_mime(Path::new("a.webm")), "");
+    fn the_extension_picks_the_type_and_a_contradiction_is_refused() {
+        let m = |p: &str, mime: Option<&str>| mime_type(Path::new(p), mime);
+        assert_eq!(m("a.OGG", None), Ok("audio/ogg;codecs=opus".into()));
+        assert_eq!(m("a.webm", None), Ok(String::new()));
+        assert_eq!(m("-", None), Ok(String::new()));
+        assert!(matches!(m("a.mp4", None), Err(Failure::Usage(_))));
+        // --mime says so: written under that name.
+        assert_eq!(m("a.mp4", Some("video/webm")), Ok("video/webm".into()));
+        assert!(matches!(
+            m("a.webm", Some("video/mp4")),
+            Err(Failure::Usage(_))
+        ));
         assert_eq!(human_bytes(3 << 20), "3.0 MB");
     }
 }

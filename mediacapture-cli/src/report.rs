@@ -51,13 +51,18 @@ pub fn apply_result(r: &Result<(), MediaStreamError>) -> Value {
     }
 }
 
-pub fn devices(list: &[MediaDeviceInfo]) -> Value {
+/// The devices, with each input's capabilities; with `modes`, each camera's native formats
+/// (`"nativeFormats": [{"width","height","frameRate","pixelFormat"}]`).
+pub fn devices(list: &[MediaDeviceInfo], modes: bool) -> Value {
     Value::Array(
         list.iter()
             .map(|d| {
                 let mut v = d.to_json();
                 if let Some(c) = d.get_capabilities() {
                     v["capabilities"] = to_value(&c);
+                }
+                if modes && d.kind() == mediacapture::MediaDeviceKind::VideoInput {
+                    v["nativeFormats"] = to_value(&d.native_formats());
                 }
                 v
             })

@@ -220,7 +220,7 @@ fn capture_writes_y4m_that_ffprobe_reads_with_the_requested_size_and_count() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let summary = String::from_utf8_lossy(&o.stdout);
+    let summary = String::from_utf8_lossy(&o.stderr);
     assert!(summary.contains("30 frames of 641x361"), "{summary}");
     let s = &ffprobe_stream(&out, "width,height,nb_read_frames,pix_fmt");
     assert_eq!(
@@ -312,6 +312,27 @@ fn capture_arguments_are_checked() {
     let o = run(&["capture", "--out", "x.mp4"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains(".y4m or .wav"));
+    // The output is checked before any device opens (no word of fake devices).
+    let o = run(&[
+        "capture",
+        "--video",
+        "true",
+        "--frames",
+        "1",
+        "--out",
+        "/nonexistent/x.y4m",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("cannot create /nonexistent/x.y4m") && !err.contains("fake devices"),
+        "{err}"
+    );
+    // An extension that contradicts the kind.
+    let o = run(&["capture", "--video", "true", "--out", "x.wav"]);
+    assert_eq!(o.status.code(), Some(2));
+    // getUserMedia's refusal is a media failure: 1.
+    let out = temp("never.y4m");
     let o = run(&[
         "capture",
         "--video",
@@ -319,10 +340,11 @@ fn capture_arguments_are_checked() {
         "--frames",
         "1",
         "--out",
-        "/nonexistent/x.y4m",
+        out.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("OverconstrainedError"));
+    assert!(!out.exists(), "a refused capture leaves no empty file");
 }
 
 /// A deterministic byte stream, so the files differ frame to frame and sample to sample.
@@ -440,7 +462,7 @@ fn snapshot_writes_png_and_jpeg_photos_that_ffprobe_reads() {
         png.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let summary = String::from_utf8_lossy(&o.stdout);
+    let summary = String::from_utf8_lossy(&o.stderr);
     assert!(summary.contains("1280x720 image/png"), "{summary}");
     assert!(summary.contains(r#""imageWidth":1280"#), "{summary}");
     assert!(summary.contains(r#""width":1280"#), "{summary}");
@@ -529,7 +551,7 @@ fn record_writes_webm_and_ogg_that_ffmpeg_decodes() {
     let out = temp("rec.webm");
     let o = run(&["record", "--duration", "2", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let summary = String::from_utf8_lossy(&o.stdout);
+    let summary = String::from_utf8_lossy(&o.stderr);
     assert!(summary.contains("video/webm;codecs=vp8,opus"), "{summary}");
     assert!(summary.contains(" 0 dropped"), "{summary}");
     let progress = String::from_utf8_lossy(&o.stderr);
@@ -617,8 +639,9 @@ fn ctrl_c_stops_and_finishes_the_file() {
     assert!(kill.success());
     let o = child.wait_with_output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let summary = String::from_utf8_lossy(&o.stdout);
-    assert!(summary.starts_with("recorded "), "{summary}");
+    let summary = String::from_utf8_lossy(&o.stderr);
+    assert!(summary.contains("\nrecorded "), "{summary}");
+    assert!(o.stdout.is_empty(), "nothing on stdout when writing a file");
     assert!(ffmpeg_decodes(&out));
     assert!(packet_times(&out, "v").len() > 30);
     std::fs::remove_file(&out).ok();
@@ -675,6 +698,7 @@ fn devices_and_record_work_against_the_pipewire_test_bed() {
     };
     let run_in_bed = |args: &[&str]| run_with(None, args);
     let o = run_in_bed(&["devices"]);
+    let modes = run_in_bed(&["devices", "--modes"]);
     let list = String::from_utf8_lossy(&o.stdout).to_string();
     let out = temp("bed.webm");
     let rec = run_in_bed(&[
@@ -734,6 +758,11 @@ fn devices_and_record_work_against_the_pipewire_test_bed() {
         "{both}"
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The test bed's cameras deliver I420, YUY2 and MJPEG: --modes shows each.
+    let modes = String::from_utf8_lossy(&modes.stdout).to_string();
+    for format in ["I420", "YUY2", "MJPG"] {
+        assert!(modes.contains(&format!(" {format}")), "{format} in {modes}");
+    }
     for label in [
         "mediacapture-Test-Camera",
         "mediacapture-Test-Microphone",
@@ -763,4 +792,458 @@ fn devices_and_record_work_against_the_pipewire_test_bed() {
     let v = packet_times(&out, "v");
     assert!((50..=70).contains(&v.len()), "{} frames in 2 s", v.len());
     std::fs::remove_file(&out).ok();
+}
+
+/// Video or audio bits per second of a file's stream `sel`, from its packets' sizes and
+/// times, and how many of its packets are keyframes.
+fn stream_bitrate(path: &std::path::Path, sel: &str) -> (f64, usize) {
+    let o = Command::new(tool("ffprobe"))
+        .args(["-v", "error", "-select_streams", sel, "-show_entries"])
+        .args(["packet=pts_time,size,flags", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let rows: Vec<(f64, f64, bool)> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split(',');
+            Some((
+                f.next()?.parse().ok()?,
+                f.next()?.parse().ok()?,
+                f.next()?.starts_with('K'),
+            ))
+        })
+        .collect();
+    let span = rows.last().unwrap().0 - rows[0].0;
+    let bytes: f64 = rows.iter().map(|r| r.1).sum();
+    (bytes * 8.0 / span, rows.iter().filter(|r| r.2).count())
+}
+
+fn within(got: f64, want: f64, share: f64) -> bool {
+    (got - want).abs() <= want * share
+}
+
+#[test]
+fn record_to_stdout_pipes_into_ffprobe() {
+    let mut rec = Command::new(env!("CARGO_BIN_EXE_mediacapture"))
+        .args(["record", "--duration", "2", "-"])
+        .env_remove("MEDIACAPTURE_FAKE_DEVICES")
+        .env("MEDIACAPTURE_BACKENDS", "fake")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let probe = Command::new(tool("ffprobe"))
+        .args(["-v", "error", "-count_packets", "-show_entries"])
+        .args(["stream=codec_name,nb_read_packets", "-of", "csv=p=0", "-"])
+        .stdin(rec.stdout.take().unwrap())
+        .output()
+        .unwrap();
+    let rec = rec.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&rec.stderr);
+    assert!(rec.status.success(), "{err}");
+    assert!(
+        err.contains("recorded ") && err.contains("to stdout"),
+        "{err}"
+    );
+    let streams = String::from_utf8_lossy(&probe.stdout);
+    let mut lines = streams.lines();
+    let video = lines.next().unwrap_or_default();
+    assert!(video.starts_with("vp8,"), "{streams}");
+    let packets: u32 = video.split(',').nth(1).unwrap().parse().unwrap();
+    assert!((50..=70).contains(&packets), "{streams}");
+    assert!(
+        lines.next().unwrap_or_default().starts_with("opus,"),
+        "{streams}"
+    );
+    assert!(
+        probe.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&probe.stderr)
+    );
+
+    // capture and snapshot write their media to stdout the same way.
+    let y4m = run(&["capture", "--video", "true", "--frames", "3", "--out", "-"]);
+    assert!(y4m.status.success());
+    assert!(y4m.stdout.starts_with(b"YUV4MPEG2 W640 H480 "));
+    let header = y4m.stdout.iter().position(|b| *b == b'\n').unwrap() + 1;
+    let frame = b"FRAME\n".len() + 640 * 480 * 3 / 2;
+    assert_eq!(y4m.stdout.len(), header + 3 * frame);
+    let wav = run(&[
+        "capture",
+        "--audio",
+        "true",
+        "--duration",
+        "0.2",
+        "--out",
+        "-",
+    ]);
+    assert!(wav.status.success());
+    assert!(wav.stdout.starts_with(b"RIFF") && wav.stdout.len() > 44);
+    let png = run(&["snapshot", "-"]);
+    assert!(png.status.success());
+    assert!(png.stdout.starts_with(b"\x89PNG\r\n"));
+    let both = run(&[
+        "capture", "--video", "true", "--audio", "true", "--out", "-",
+    ]);
+    assert_eq!(both.status.code(), Some(2), "one kind on a pipe");
+}
+
+#[test]
+fn exit_codes_say_usage_error_or_media_failure() {
+    // 2: malformed JSON, wherever it is given.
+    for args in [
+        &["probe", "{bad"][..],
+        &["record", "--video", "{bad", "never.webm"],
+        &["capture", "--audio", "[1,", "--out", "never.wav"],
+        &["devices", "--fake-devices", "{bad"],
+        &["record", "--no-such-flag", "x.webm"],
+    ] {
+        let o = run(args);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    assert!(!std::path::Path::new("never.webm").exists());
+    // 1: getUserMedia refuses.
+    let o = run(&["probe", r#"{"video":{"width":{"exact":5000}}}"#]);
+    assert_eq!(o.status.code(), Some(1));
+    // 1: the camera dies during the recording; the file keeps what came before.
+    let out = temp("died.webm");
+    let o = run(&[
+        "record",
+        "--fake-devices",
+        r#"{"videoinput":[{"label":"Dying","failAfterMs":1500}],"audioinput":[{"label":"Mic"}]}"#,
+        "--duration",
+        "10",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the video track (\"Dying\") ended during the recording"),
+        "{err}"
+    );
+    assert!(ffmpeg_decodes(&out), "what came before is playable");
+    std::fs::remove_file(&out).ok();
+    // 0: it worked.
+    assert_eq!(run(&["types"]).status.code(), Some(0));
+}
+
+#[test]
+fn device_picks_the_camera_and_microphone_by_label_or_id() {
+    let fake = r#"{"videoinput":[{"label":"Front Cam","modes":[{"width":640,"height":480,"frameRate":30}]},{"label":"Back Cam","modes":[{"width":320,"height":240,"frameRate":30}]}],"audioinput":[{"label":"Mic One","channelCount":1},{"label":"Mic Two","channelCount":2}]}"#;
+    let out = temp("device.webm");
+    let o = run(&[
+        "record",
+        "--fake-devices",
+        fake,
+        "--device",
+        "back",
+        "--device",
+        "Mic Two",
+        "--duration",
+        "1",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = ffprobe_stream(&out, "width,height");
+    assert_eq!(
+        (v["width"].clone(), v["height"].clone()),
+        (json!(320), json!(240))
+    );
+    std::fs::remove_file(&out).ok();
+    // By deviceId, as `devices --json` lists it.
+    let list = run(&["devices", "--json", "--fake-devices", fake]);
+    let id = json_of(&list)
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["label"] == "Front Cam")
+        .unwrap()["deviceId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let y4m = run(&[
+        "capture",
+        "--fake-devices",
+        fake,
+        "--device",
+        &id,
+        "--video",
+        "true",
+        "--frames",
+        "1",
+        "--out",
+        "-",
+    ]);
+    assert!(y4m.stdout.starts_with(b"YUV4MPEG2 W640 H480 "));
+    // No match, or several: a usage error naming what there is.
+    let o = run(&[
+        "snapshot",
+        "--fake-devices",
+        fake,
+        "--device",
+        "Side Cam",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("\"Back Cam\""));
+    let o = run(&["snapshot", "--fake-devices", fake, "--device", "cam", "-"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("several"));
+}
+
+#[test]
+fn bitrate_and_keyframe_options_are_reflected_in_the_file() {
+    let out = temp("bitrate.webm");
+    let o = run(&[
+        "record",
+        "--video-bits-per-second",
+        "300000",
+        "--audio-bits-per-second",
+        "64000",
+        "--key-frame-interval",
+        "1000",
+        "--duration",
+        "4",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (video, keys) = stream_bitrate(&out, "v");
+    let (audio, _) = stream_bitrate(&out, "a");
+    std::fs::remove_file(&out).ok();
+    assert!(within(video, 300_000.0, 0.15), "video at {video} b/s");
+    assert!(within(audio, 64_000.0, 0.15), "audio at {audio} b/s");
+    assert!(
+        (4..=5).contains(&keys),
+        "{keys} keyframes in 4 s, one a second"
+    );
+
+    let out = temp("total.webm");
+    let o = run(&[
+        "record",
+        "--bits-per-second",
+        "400000",
+        "--duration",
+        "4",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let total = stream_bitrate(&out, "v").0 + stream_bitrate(&out, "a").0;
+    std::fs::remove_file(&out).ok();
+    assert!(
+        within(total, 400_000.0, 0.15),
+        "audio and video at {total} b/s"
+    );
+}
+
+#[test]
+fn types_lists_what_is_type_supported_accepts() {
+    let o = run(&["types"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    for t in [
+        "video/webm;codecs=vp9,opus",
+        "audio/ogg;codecs=opus",
+        "image/jpeg",
+    ] {
+        assert!(text.lines().any(|l| l.trim() == t), "{t} in {text}");
+    }
+    let v = json_of(&run(&["types", "--json"]));
+    let record: Vec<&str> = v["record"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t.as_str())
+        .collect();
+    assert_eq!(record, mediacapture::SUPPORTED_TYPES);
+    assert!(
+        record
+            .iter()
+            .all(|t| mediacapture::MediaRecorder::is_type_supported(t))
+    );
+}
+
+#[test]
+fn outputs_are_checked_before_devices_open() {
+    // An extension that names another format: refused, nothing written, no device opened.
+    let mp4 = temp("x.mp4");
+    let o = run(&["record", "--duration", "1", mp4.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(".mp4") && err.contains("--mime") && !err.contains("fake devices"),
+        "{err}"
+    );
+    assert!(!mp4.exists());
+    // --mime says so: written as asked.
+    let o = run(&[
+        "record",
+        "--mime",
+        "video/webm",
+        "--duration",
+        "1",
+        mp4.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(ffprobe_stream(&mp4, "codec_name")["codec_name"], "vp8");
+    // It exists now: refused without -y, its content left alone; overwritten with -y.
+    let before = std::fs::read(&mp4).unwrap();
+    let o = run(&[
+        "record",
+        "--mime",
+        "video/webm",
+        "--duration",
+        "1",
+        mp4.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("give -y"));
+    assert_eq!(std::fs::read(&mp4).unwrap(), before);
+    let png = temp("photo.gif");
+    let o = run(&["snapshot", png.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "snapshot refuses .gif too");
+    let o = run(&[
+        "record",
+        "-y",
+        "--mime",
+        "audio/ogg",
+        "--duration",
+        "1",
+        mp4.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(ffprobe_stream(&mp4, "codec_name")["codec_name"], "opus");
+    std::fs::remove_file(&mp4).ok();
+}
+
+#[test]
+fn a_finished_recording_has_its_duration_and_seeks() {
+    let out = temp("seekable.webm");
+    let o = run(&["record", "--duration", "3", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("seekable"));
+    let format = Command::new(tool("ffprobe"))
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let duration: f64 = String::from_utf8_lossy(&format.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    let v = packet_times(&out, "v");
+    let frame = 1.0 / 30.0;
+    let end = v.last().unwrap() + frame;
+    assert!(
+        (duration - end).abs() <= frame,
+        "duration {duration} s, media ends at {end} s"
+    );
+    // Seeking to 2.5 s starts at the keyframe before it (every 2 s), not at the beginning.
+    let seek = Command::new(tool("ffprobe"))
+        .args([
+            "-v",
+            "error",
+            "-read_intervals",
+            "2.5%+#1",
+            "-select_streams",
+            "v",
+        ])
+        .args(["-show_entries", "packet=pts_time", "-of", "csv=p=0"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let first: f64 = String::from_utf8_lossy(&seek.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        (1.9..=2.5).contains(&first),
+        "seeking to 2.5 s starts at {first} s"
+    );
+    let decoded = Command::new(tool("ffmpeg"))
+        .args(["-v", "error", "-ss", "2.5", "-i"])
+        .arg(&out)
+        .args(["-f", "null", "-"])
+        .output()
+        .unwrap();
+    assert!(decoded.status.success() && decoded.stderr.is_empty());
+    assert!(ffmpeg_decodes(&out));
+    std::fs::remove_file(&out).ok();
+    // An Ogg file's duration comes from its last page.
+    let ogg = temp("seekable.ogg");
+    let o = run(&["record", "--duration", "2", ogg.to_str().unwrap()]);
+    assert!(o.status.success());
+    let format = Command::new(tool("ffprobe"))
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&ogg)
+        .output()
+        .unwrap();
+    let duration: f64 = String::from_utf8_lossy(&format.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    let a = packet_times(&ogg, "a");
+    assert!(
+        (duration - (a.last().unwrap() + 0.02)).abs() <= 0.02,
+        "{duration} vs {a:?}"
+    );
+    std::fs::remove_file(&ogg).ok();
+}
+
+#[test]
+fn modes_log_and_completions() {
+    let human = String::from_utf8(run(&["devices", "--modes"]).stdout).unwrap();
+    assert!(
+        human.contains("native modes:") && human.contains("1280x720 @ 30 fps"),
+        "{human}"
+    );
+    assert!(human.contains("I420"), "{human}");
+    let v = json_of(&run(&["devices", "--modes", "--json"]));
+    let camera = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "videoinput")
+        .unwrap();
+    assert!(
+        camera["nativeFormats"].as_array().unwrap().contains(
+            &json!({"width": 1280, "height": 720, "frameRate": 30.0, "pixelFormat": "I420"})
+        ),
+        "{camera}"
+    );
+    // The library's log: off by default, -v or RUST_LOG show it.
+    let quiet = run(&["devices"]);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("mediacapture: backends"));
+    let verbose = run(&["-v", "devices"]);
+    assert!(
+        String::from_utf8_lossy(&verbose.stderr).contains("INFO"),
+        "{}",
+        String::from_utf8_lossy(&verbose.stderr)
+    );
+    let logged = Command::new(env!("CARGO_BIN_EXE_mediacapture"))
+        .arg("devices")
+        .env("RUST_LOG", "mediacapture=info")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&logged.stderr).contains("mediacapture: backends"));
+    let bash = String::from_utf8(run(&["completions", "bash"]).stdout).unwrap();
+    assert!(bash.contains("_mediacapture") && bash.contains("--video-bits-per-second"));
 }

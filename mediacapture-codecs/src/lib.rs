@@ -26,6 +26,7 @@ pub mod ogg;
 pub mod opus;
 pub mod vpx;
 pub mod webm;
+pub mod webm_seek;
 
 pub use mux::{Container, Muxer, TrackInfo};
 

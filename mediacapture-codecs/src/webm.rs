@@ -24,6 +24,13 @@ const AUDIO_CLUSTER_MS: i64 = 1_000;
 /// Opus's seek pre-roll (RFC 7845: 80 ms), in ns.
 const OPUS_SEEK_PRE_ROLL_NS: u64 = 80_000_000;
 
+/// EBML's `Void` element, ignored by readers.
+pub(crate) const VOID_ID: u64 = 0xEC;
+/// The bytes kept for a `SeekHead` at the start of the `Segment` (three entries need 68).
+pub(crate) const SEEK_HEAD_ROOM: usize = 96;
+/// The bytes kept in `Info` for its `Duration` element (ID 2, size 1, float 8).
+pub(crate) const DURATION_ROOM: usize = 11;
+
 fn err(e: impl std::fmt::Display) -> CodecError {
     CodecError::Container(e.to_string())
 }
@@ -70,12 +77,20 @@ impl WebmWriter {
             WriteOptions::is_unknown_sized_element(),
         )
         .map_err(err)?;
-        w.write(&M::Info(Master::Full(vec![
-            M::TimestampScale(1_000_000),
-            M::MuxingApp("mediacapture".into()),
-            M::WritingApp(format!("mediacapture {}", env!("CARGO_PKG_VERSION"))),
-        ])))
+        // Room for a SeekHead, filled in if the file is finished in place (`make_seekable`).
+        w.write_raw(VOID_ID, &[0; SEEK_HEAD_ROOM - 2])
+            .map_err(err)?;
+        w.write(&M::Info(Master::Start)).map_err(err)?;
+        w.write(&M::TimestampScale(1_000_000)).map_err(err)?;
+        w.write(&M::MuxingApp("mediacapture".into())).map_err(err)?;
+        w.write(&M::WritingApp(format!(
+            "mediacapture {}",
+            env!("CARGO_PKG_VERSION")
+        )))
         .map_err(err)?;
+        // Room for the Duration (an 8-byte float: 11 bytes in all), likewise.
+        w.write_raw(VOID_ID, &[0; DURATION_ROOM - 2]).map_err(err)?;
+        w.write(&M::Info(Master::End)).map_err(err)?;
         let mut entries = Vec::new();
         let (mut video_track, mut audio_track) = (None, None);
         for (number, info) in (FIRST_TRACK..).zip([video, audio].into_iter().flatten()) {

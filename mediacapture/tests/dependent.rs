@@ -87,7 +87,10 @@ fn a_program_depending_on_the_crate_the_readmes_way_builds_and_runs() {
     assert!(deps.contains(version), "{deps}");
     let deps = deps.replace(
         version,
-        &format!("path = {:?}", root.join("mediacapture").display().to_string()),
+        &format!(
+            "path = {:?}",
+            root.join("mediacapture").display().to_string()
+        ),
     );
 
     let target = root.join("target");

@@ -130,14 +130,21 @@ fn generator_frames_come_out_cropped_and_scaled() {
 fn record_writes_a_webm_that_ffprobe_reads() {
     let dir = workdir("record");
     let out = run("record", &["out.webm"], &dir);
-    assert!(out.contains("wrote out.webm: video/webm;codecs=vp8,opus"), "{out}");
+    assert!(
+        out.contains("wrote out.webm: video/webm;codecs=vp8,opus"),
+        "{out}"
+    );
     let probe = ffprobe(&dir.join("out.webm"));
     let mut lines = probe.lines();
     let video = lines.next().unwrap_or_default();
     assert!(video.starts_with("vp8,640,"), "{probe}");
     let frames: u32 = video.rsplit(',').next().unwrap().parse().unwrap();
     assert!(frames >= 60, "three seconds at 30 fps: {probe}");
-    assert_eq!(lines.next().map(|l| l.starts_with("opus")), Some(true), "{probe}");
+    assert_eq!(
+        lines.next().map(|l| l.starts_with("opus")),
+        Some(true),
+        "{probe}"
+    );
 }
 
 #[cfg(feature = "image-capture")]
@@ -177,7 +184,9 @@ fn the_readmes_snippets_are_the_examples() {
         .collect();
     for block in blocks {
         assert!(
-            examples.iter().any(|(_, text)| text.trim_end() == block.trim_end()),
+            examples
+                .iter()
+                .any(|(_, text)| text.trim_end() == block.trim_end()),
             "a README snippet that is not one of mediacapture/examples/*.rs word for word \
              (edit the example and paste it):\n{block}"
         );

@@ -443,7 +443,10 @@ fn build(
                 }
             };
             // The fake camera draws (and a file plays) I420.
-            let native = modes.iter().map(|m| NativeVideoFormat::new(*m, "I420")).collect();
+            let native = modes
+                .iter()
+                .map(|m| NativeVideoFormat::new(*m, "I420"))
+                .collect();
             let mut v = VideoDeviceCapabilities::new(modes);
             v.native_formats = native;
             v.crop_and_scale = d.crop_and_scale.unwrap_or(true);

@@ -176,6 +176,14 @@ impl MediaDevicesBuilder {
         } else {
             self.backends
         };
+        log::info!(
+            "mediacapture: backends {}",
+            backends
+                .iter()
+                .map(|b| b.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         let state = self.policy.initial_state();
         let granted = state == PermissionState::Granted;
         let prompt = match &self.policy {

@@ -51,6 +51,35 @@ pub const SUPPORTED_TYPES: &[&str] = &[
     "audio/ogg",
 ];
 
+/// Makes a finished recording seekable, in place: a WebM file that a recorder's
+/// `dataavailable` blobs were written to, whole, gets its `Duration`, cluster sizes and a seek
+/// index (`Cues`), so that players show its length and seek in it. `Ok(false)` when there is
+/// nothing to do: an Ogg file (whose duration readers take from its last page), a WebM file
+/// without media, or one written otherwise.
+///
+/// Not in the spec: a browser hands out the live layout only (a page has to remux to get
+/// this). Call it once the recorder has stopped and every blob is in the file; the file
+/// plays as before if the call fails or is cut short.
+///
+/// # Errors
+/// `OperationError` when the file cannot be read or written, or is a WebM file this recorder
+/// did not write (or one already finished).
+pub fn make_seekable<F: std::io::Read + std::io::Write + std::io::Seek>(
+    file: &mut F,
+) -> Result<bool, MediaStreamError> {
+    let mut magic = [0u8; 4];
+    let read = file
+        .seek(std::io::SeekFrom::Start(0))
+        .and_then(|_| file.read(&mut magic))
+        .map_err(|e| MediaStreamError::operation(format!("cannot read the recording: {e}")))?;
+    if read < 4 || magic != [0x1A, 0x45, 0xDF, 0xA3] {
+        // Ogg ("OggS"), or too short to be anything.
+        return Ok(false);
+    }
+    mediacapture_codecs::webm_seek::make_seekable(file)
+        .map_err(|e| MediaStreamError::operation(e.to_string()))
+}
+
 /// The options of a recorder.
 ///
 /// Corresponds to [`MediaRecorderOptions`](https://w3c.github.io/mediacapture-record/#mediarecorderoptions-section);
