@@ -631,3 +631,39 @@ fn constant_bitrate_audio_has_packets_of_one_size() {
     assert_eq!(sizes.into_iter().collect::<Vec<_>>(), ["160"]);
     std::fs::remove_file(path).ok();
 }
+
+/// A camera that delivers faster than the encoder encodes: the encoder drops frames at its
+/// input (counted), and `stop()` completes in bounded time with every encoded frame in a file
+/// that decodes (it used to deadlock: the drain never ended while the camera refilled it).
+#[test]
+fn stop_completes_when_frames_come_faster_than_they_are_encoded() {
+    let (md, _fake) = devices_with(
+        r#"{"videoinput":[{"label":"Fast","modes":[{"width":1280,"height":720,"frameRate":1000}]}]}"#,
+    );
+    let stream = gum(&md, r#"{"video":true}"#).unwrap();
+    let rec = MediaRecorder::new(&stream, MediaRecorderOptions::default()).unwrap();
+    let events = rec.events();
+    rec.start(Some(100)).unwrap();
+    let t0 = Instant::now();
+    while rec.stats().video_frames < 20 {
+        assert!(t0.elapsed() < WAIT, "the encoder never got going");
+        sleep(Duration::from_millis(10));
+    }
+    let stopped_at = Instant::now();
+    rec.stop();
+    let r = until_stop(&events);
+    let took = stopped_at.elapsed();
+    // The drain's limit (2 s) plus one frame's encoding and the flush, on a busy machine.
+    assert!(took < Duration::from_secs(6), "stop took {took:?}");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let s = rec.stats();
+    assert!(s.video_frames_dropped > 0, "{s:?}");
+    let path = write("fast.webm", &r.bytes());
+    assert!(decodes(&path));
+    assert_eq!(
+        packet_times(&path, "v").len() as u64,
+        s.video_frames,
+        "every encoded frame is in the file"
+    );
+    std::fs::remove_file(path).ok();
+}

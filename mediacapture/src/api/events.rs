@@ -257,6 +257,11 @@ impl<E> EventSubscription<E> {
         lock(&self.shared.queue).received
     }
 
+    /// How many events are queued now.
+    pub(crate) fn queued(&self) -> usize {
+        lock(&self.shared.queue).items.len()
+    }
+
     /// How many events this subscription queues at most.
     pub fn capacity(&self) -> usize {
         lock(&self.shared.queue).capacity

@@ -398,8 +398,10 @@ impl MediaRecorder {
         MediaRecorderStats {
             video_frames: c.video_frames.load(Ordering::Relaxed),
             audio_packets: c.audio_packets.load(Ordering::Relaxed),
-            video_frames_dropped: c.video_dropped.load(Ordering::Relaxed),
-            audio_chunks_dropped: c.audio_dropped.load(Ordering::Relaxed),
+            video_frames_dropped: c.video_dropped.load(Ordering::Relaxed)
+                + c.video_skipped.load(Ordering::Relaxed),
+            audio_chunks_dropped: c.audio_dropped.load(Ordering::Relaxed)
+                + c.audio_skipped.load(Ordering::Relaxed),
             bytes: c.bytes.load(Ordering::Relaxed),
             media_time_us: c.media_us.load(Ordering::Relaxed),
         }

@@ -104,6 +104,11 @@ impl MediaStreamTrackProcessor {
         self.frames.try_recv()
     }
 
+    /// How many frames are waiting to be read.
+    pub(crate) fn queued(&self) -> usize {
+        self.frames.queued()
+    }
+
     /// Frames dropped from this processor's queue because it was full.
     ///
     /// Corresponds to [`MediaStreamTrackProcessor.discardedFrames`](https://w3c.github.io/mediacapture-transform/#dom-mediastreamtrackprocessor-discardedframes).

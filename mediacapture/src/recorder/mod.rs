@@ -64,8 +64,10 @@ pub(crate) const VIDEO_QUEUE: u32 = 30;
 pub(crate) const AUDIO_QUEUE: u32 = 100;
 /// A track ahead of the other by this much is written without waiting (the other stalls).
 const MAX_LEAD_US: i64 = 1_000_000;
-/// How long a stop waits for the encoder threads to drain.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long the encoder threads may take, after a stop, to encode the frames that were
+/// queued when it came; what is left then is dropped (and counted). A stop completes within
+/// this plus one frame's encoding and the encoders' flush.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 /// The smallest timeslice (the spec's "UA minimum").
 pub(crate) const MIN_TIMESLICE: Duration = Duration::from_millis(10);
 
@@ -91,6 +93,9 @@ pub(crate) struct Counters {
     pub audio_packets: AtomicU64,
     pub video_dropped: AtomicU64,
     pub audio_dropped: AtomicU64,
+    /// Frames and chunks left unencoded when a stop's drain ran out of time.
+    pub video_skipped: AtomicU64,
+    pub audio_skipped: AtomicU64,
     pub bytes: AtomicU64,
     pub media_us: AtomicU64,
 }
@@ -102,6 +107,8 @@ impl Counters {
             &self.audio_packets,
             &self.video_dropped,
             &self.audio_dropped,
+            &self.video_skipped,
+            &self.audio_skipped,
             &self.bytes,
             &self.media_us,
         ] {
@@ -534,18 +541,27 @@ impl Controller {
         if let End::Error(e) = end {
             self.core.events.emit(RecorderEvent::Error(e));
         }
-        // Stop gathering: the encoder threads encode what their queues hold, then flush.
+        // Stop gathering: the encoder threads encode what their queues held at the stop (not
+        // what arrives after it), within DRAIN_TIMEOUT, then flush. The controller receives
+        // until each has said it is done, so that none ever waits on a full channel while
+        // the controller waits for it; only then are they joined.
         stop.store(true, Ordering::Release);
-        let deadline = Instant::now() + DRAIN_TIMEOUT;
         while !self.finished.iter().all(|f| *f) {
-            match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            match rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(Msg::Chunk(k, c)) => self.queue(k, c),
                 Ok(Msg::Ended(k) | Msg::Done(k)) => self.finished[idx(k)] = true,
                 Ok(Msg::Failed(m)) => {
                     log::warn!("recorder: {m}");
                 }
                 Ok(_) => {}
-                Err(_) => break,
+                // A worker that left without a word (it cannot, short of a panic) is done.
+                Err(ChannelTimeout::Timeout)
+                    if workers.iter().flatten().all(JoinHandle::is_finished) =>
+                {
+                    break;
+                }
+                Err(ChannelTimeout::Timeout) => {}
+                Err(ChannelTimeout::Disconnected) => break,
             }
         }
         for w in workers.into_iter().flatten() {
@@ -724,12 +740,22 @@ fn spawn_worker(
             let mut ended = false;
             loop {
                 if stop.load(Ordering::Acquire) {
-                    // Encode what was delivered before the stop, then leave.
-                    while let Ok(f) = w.reader().try_read() {
+                    // Encode what was delivered before the stop (frames arriving after it are
+                    // not recorded), as long as DRAIN_TIMEOUT allows; drop and count the rest.
+                    let deadline = Instant::now() + DRAIN_TIMEOUT;
+                    let mut left = w.reader().queued();
+                    while left > 0 && Instant::now() < deadline {
+                        let Ok(f) = w.reader().try_read() else { break };
+                        left -= 1;
                         if !handle(&mut w, f) {
-                            break;
+                            left = 0;
                         }
                     }
+                    let skipped = match kind {
+                        Kind::Video => &core.counters.video_skipped,
+                        Kind::Audio => &core.counters.audio_skipped,
+                    };
+                    skipped.fetch_add(left as u64, Ordering::Relaxed);
                     break;
                 }
                 match w.reader().read_timeout(Duration::from_millis(50)) {
