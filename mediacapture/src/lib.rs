@@ -83,7 +83,7 @@ pub use api::media_devices::{MediaDevices, MediaDevicesBuilder};
 pub use api::media_recorder::{
     BlobEvent, DEFAULT_AUDIO_BITS_PER_SECOND, DEFAULT_KEY_FRAME_INTERVAL_MS,
     DEFAULT_VIDEO_BITS_PER_SECOND, MediaRecorder, MediaRecorderOptions, MediaRecorderStats,
-    RECORDER_EVENT_CAPACITY, RecorderEvent, SUPPORTED_TYPES, make_seekable,
+    RECORDER_EVENT_BYTES, RECORDER_EVENT_CAPACITY, RecorderEvent, SUPPORTED_TYPES, make_seekable,
 };
 pub use api::media_stream::MediaStream;
 pub use api::media_stream_track::MediaStreamTrack;

@@ -667,3 +667,70 @@ fn stop_completes_when_frames_come_faster_than_they_are_encoded() {
     );
     std::fs::remove_file(path).ok();
 }
+
+/// A subscriber that reads nothing for seconds still gets every blob, and the blobs make the
+/// whole file; one so far behind that a blob cannot be queued is told so with an `error` (and
+/// the recording fails for everyone) — never a silently broken file.
+#[test]
+fn a_slow_event_reader_gets_every_blob_or_an_error() {
+    let (md, _fake) = default_devices();
+    let stream = av_stream(&md);
+    // Three seconds without reading, a blob a second: all of them are there afterwards.
+    let rec = MediaRecorder::new(&stream, MediaRecorderOptions::default()).unwrap();
+    let lazy = rec.events();
+    rec.start(Some(1000)).unwrap();
+    sleep(Duration::from_secs(3));
+    rec.stop();
+    let r = until_stop(&lazy);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert!(r.blobs.len() >= 3, "{} blobs", r.blobs.len());
+    assert_eq!(lazy.dropped(), 0);
+    let path = write("lazy.webm", &r.bytes());
+    assert!(decodes(&path));
+    assert!(packet_times(&path, "v").len() >= 80);
+    std::fs::remove_file(path).ok();
+
+    // A blob every 10 ms and a subscriber that never reads: after RECORDER_EVENT_CAPACITY
+    // blobs it gets an error instead of the next, and the recording fails.
+    let rec = MediaRecorder::new(&stream, MediaRecorderOptions::default()).unwrap();
+    let reader = rec.events();
+    let stalled = rec.events();
+    rec.start(Some(10)).unwrap();
+    let seen = until_stop(&reader); // stops by itself
+    assert_eq!(order(&seen).first(), Some(&"start"));
+    assert!(
+        seen.errors
+            .iter()
+            .any(|e| e.message().contains("fell too far behind")),
+        "{:?}",
+        seen.errors
+    );
+    assert_eq!(rec.state(), RecordingState::Inactive);
+    let mut blobs = Vec::new();
+    let mut last = None;
+    while let Ok(e) = stalled.recv_timeout(WAIT) {
+        match e {
+            RecorderEvent::DataAvailable(b) => blobs.push(b),
+            other => last = Some(other),
+        }
+    }
+    // Its `start` made room for a blob (a notice may go, a blob may not).
+    assert_eq!(blobs.len(), RECORDER_EVENT_CAPACITY);
+    assert_eq!(
+        stalled.dropped(),
+        2,
+        "start, and the blob it could not take"
+    );
+    match last {
+        Some(RecorderEvent::Error(e)) => assert!(e.message().contains("behind"), "{e}"),
+        other => panic!("the stalled subscription ends with an error, not {other:?}"),
+    }
+    // What it holds is a whole prefix of the file: it decodes.
+    let bytes: Vec<u8> = blobs
+        .iter()
+        .flat_map(|b| b.data().bytes().to_vec())
+        .collect();
+    let path = write("stalled.webm", &bytes);
+    assert!(decodes(&path));
+    std::fs::remove_file(path).ok();
+}

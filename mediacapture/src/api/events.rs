@@ -11,6 +11,11 @@
 //!   When an event arrives and the queue is full, the *oldest* queued event is dropped and
 //!   [`dropped()`](EventSubscription::dropped) counts it, like tokio's broadcast `Lagged`. The
 //!   target never waits for a subscriber, and one slow subscriber never affects another.
+//!   That is right for notices and live frames, wrong for data: a recorder's `dataavailable`
+//!   blobs are pieces of one file and are never dropped. A recorder subscription whose queue
+//!   is full of blobs (or holds `RECORDER_EVENT_BYTES` of them) gets an `error` event as
+//!   its last event instead of the next blob, and ends; the recording fails (`error`, then
+//!   `stop`, for the others), so a program never writes a silently broken file.
 //! - **Nothing missed before the first subscription.** A track is born inside
 //!   `getUserMedia` (or `clone()`), before a program can subscribe to it, and its source may
 //!   start, mute or end at once. As in a web page, where a listener added when the promise
@@ -138,8 +143,29 @@ pub struct DeviceChangeEvent {
     pub user_inserted_devices: Vec<MediaDeviceInfo>,
 }
 
+/// A queued event: its size in bytes (what `emit_lossless` bounds) and whether it may be
+/// dropped to make room.
+struct Item<E> {
+    event: E,
+    bytes: usize,
+    lossless: bool,
+}
+
+fn items<E>(events: VecDeque<E>) -> VecDeque<Item<E>> {
+    events
+        .into_iter()
+        .map(|event| Item {
+            event,
+            bytes: 0,
+            lossless: false,
+        })
+        .collect()
+}
+
 struct Queue<E> {
-    items: VecDeque<E>,
+    items: VecDeque<Item<E>>,
+    /// The bytes of the lossless events queued.
+    bytes: usize,
     capacity: usize,
     received: u64,
     /// Threads blocked in `recv`/`recv_timeout`: only then does a new event need a wake-up.
@@ -147,6 +173,30 @@ struct Queue<E> {
     dropped: u64,
     closed: bool,
     waker: Option<Waker>,
+}
+
+impl<E> Queue<E> {
+    fn pop(&mut self) -> Option<E> {
+        let item = self.items.pop_front()?;
+        self.bytes -= item.bytes;
+        Some(item.event)
+    }
+
+    /// Makes room for one more event by dropping the oldest one that may be dropped; `false`
+    /// when every queued event is lossless.
+    fn make_room(&mut self, overflow: &mut Vec<E>) -> bool {
+        if self.items.len() < self.capacity {
+            return true;
+        }
+        match self.items.iter().position(|i| !i.lossless) {
+            Some(at) => {
+                overflow.extend(self.items.remove(at).map(|i| i.event));
+                self.dropped += 1;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 struct Shared<E> {
@@ -193,7 +243,7 @@ impl<E> EventSubscription<E> {
     pub fn recv(&self) -> Option<E> {
         let mut q = lock(&self.shared.queue);
         loop {
-            if let Some(e) = q.items.pop_front() {
+            if let Some(e) = q.pop() {
                 return Some(e);
             }
             if q.closed {
@@ -213,7 +263,7 @@ impl<E> EventSubscription<E> {
         let deadline = Instant::now() + timeout;
         let mut q = lock(&self.shared.queue);
         loop {
-            if let Some(e) = q.items.pop_front() {
+            if let Some(e) = q.pop() {
                 return Ok(e);
             }
             if q.closed {
@@ -240,7 +290,7 @@ impl<E> EventSubscription<E> {
     /// [`TryRecvError::Empty`] or [`TryRecvError::Closed`].
     pub fn try_recv(&self) -> Result<E, TryRecvError> {
         let mut q = lock(&self.shared.queue);
-        match q.items.pop_front() {
+        match q.pop() {
             Some(e) => Ok(e),
             None if q.closed => Err(TryRecvError::Closed),
             None => Err(TryRecvError::Empty),
@@ -273,7 +323,7 @@ impl<E> futures_core::Stream for EventSubscription<E> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<E>> {
         let mut q = lock(&self.shared.queue);
-        if let Some(e) = q.items.pop_front() {
+        if let Some(e) = q.pop() {
             return Poll::Ready(Some(e));
         }
         if q.closed {
@@ -342,7 +392,8 @@ impl<E: Clone> EventBus<E> {
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue {
                 received: items.len() as u64 + dropped,
-                items,
+                items: self::items(items),
+                bytes: 0,
                 capacity,
                 waiting: 0,
                 dropped,
@@ -383,11 +434,17 @@ impl<E: Clone> EventBus<E> {
             for s in &st.subscribers {
                 let (waker, waiting) = {
                     let mut q = lock(&s.queue);
-                    if q.items.len() >= q.capacity {
-                        overflow.extend(q.items.pop_front());
+                    if !q.make_room(&mut overflow) {
+                        // Full of lossless events: this one, which may be dropped, goes.
                         q.dropped += 1;
+                        q.received += 1;
+                        continue;
                     }
-                    q.items.push_back(event.clone());
+                    q.items.push_back(Item {
+                        event: event.clone(),
+                        bytes: 0,
+                        lossless: false,
+                    });
                     q.received += 1;
                     (q.waker.take(), q.waiting > 0)
                 };
@@ -404,6 +461,66 @@ impl<E: Clone> EventBus<E> {
         // Dropped events go only after every lock is released (an event may hold the last
         // handle of a track, whose drop takes the context lock).
         drop(overflow);
+    }
+
+    /// Queues `event`, which must not be lost (a recording's data), on every live
+    /// subscription. Where it does not fit — the queue is full of other such events, or
+    /// would hold more than `max_bytes` of them — the subscription gets `on_overflow()` as
+    /// its last event instead and ends, so that its reader learns what it missed rather than
+    /// missing it silently. Returns whether every subscription took the event.
+    pub(crate) fn emit_lossless(
+        &self,
+        event: E,
+        bytes: usize,
+        max_bytes: usize,
+        on_overflow: impl Fn() -> E,
+    ) -> bool {
+        let mut overflow = Vec::new();
+        let mut all = true;
+        {
+            let mut st = lock(&self.state);
+            if st.closed {
+                return true;
+            }
+            st.subscribers.retain(|s| Arc::strong_count(s) > 1);
+            let mut failed = Vec::new();
+            for (i, s) in st.subscribers.iter().enumerate() {
+                let waker = {
+                    let mut q = lock(&s.queue);
+                    q.received += 1;
+                    let fits = q.bytes + bytes <= max_bytes.max(bytes.min(1));
+                    if fits && q.make_room(&mut overflow) {
+                        q.bytes += bytes;
+                        q.items.push_back(Item {
+                            event: event.clone(),
+                            bytes,
+                            lossless: true,
+                        });
+                    } else {
+                        // One past the capacity: the reader's last event, then the end.
+                        q.items.push_back(Item {
+                            event: on_overflow(),
+                            bytes: 0,
+                            lossless: true,
+                        });
+                        q.dropped += 1;
+                        q.closed = true;
+                        failed.push(i);
+                        all = false;
+                    }
+                    q.waker.take()
+                };
+                s.cond.notify_all();
+                if let Some(w) = waker {
+                    w.wake();
+                }
+            }
+            for i in failed.into_iter().rev() {
+                st.subscribers.remove(i);
+            }
+        }
+        drop(overflow);
+        all
     }
 
     /// Ends every subscription (after what they have queued) and every later one.

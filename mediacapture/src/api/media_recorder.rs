@@ -31,9 +31,14 @@ pub const DEFAULT_AUDIO_BITS_PER_SECOND: u32 = 128_000;
 /// `videoKeyFrameIntervalCount` is given, in ms.
 pub const DEFAULT_KEY_FRAME_INTERVAL_MS: f64 = 2_000.0;
 /// Room in a recorder event subscription: at the smallest timeslice (10 ms), 10 s of
-/// `dataavailable` events. A subscriber further behind loses the oldest events (counted by
-/// [`EventSubscription::dropped`]); keep reading.
+/// `dataavailable` events. Blobs are never dropped: a subscriber whose queue is full of them
+/// gets an `error` event and its subscription ends, and the recording fails (see
+/// [`MediaRecorder::events`]); other events (`pause`, `resume`) may be dropped to make room,
+/// counted by [`EventSubscription::dropped`]. Keep reading.
 pub const RECORDER_EVENT_CAPACITY: usize = 1024;
+/// The most blob bytes a recorder event subscription queues: a subscriber this far behind
+/// gets an `error` event instead of the next blob (see [`MediaRecorder::events`]).
+pub const RECORDER_EVENT_BYTES: usize = 256 << 20;
 /// The types this recorder records, each as `isTypeSupported` accepts it (parameter order,
 /// case and spacing may vary; `codecs` may be left out for the container's default codecs).
 /// `""` (the default, `video/webm;codecs=vp8,opus` or `audio/webm;codecs=opus`) is accepted
@@ -124,13 +129,9 @@ impl MediaRecorderOptions {
     /// Parses the JSON a web page would pass; a wrong member or type is a `TypeError` naming
     /// it.
     pub fn from_json(json: &str) -> Result<Self, MediaStreamError> {
-        let de = &mut serde_json::Deserializer::from_str(json);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            MediaStreamError::type_error(format!(
-                "MediaRecorderOptions.{}: {}",
-                e.path(),
-                e.inner()
-            ))
+        // Strict, like the constraint dictionaries: no trailing data, no duplicate member.
+        crate::types::parse_json(json).map_err(|e| {
+            MediaStreamError::type_error(format!("MediaRecorderOptions: {}", e.message()))
         })
     }
 }
@@ -386,8 +387,15 @@ impl MediaRecorder {
         self.bitrate_mode
     }
 
-    /// A subscription to this recorder's events, holding up to [`RECORDER_EVENT_CAPACITY`].
-    /// It ends when the recorder is dropped (after its last recording's `stop`).
+    /// A subscription to this recorder's events, holding up to [`RECORDER_EVENT_CAPACITY`]
+    /// events and [`RECORDER_EVENT_BYTES`] of blobs. It ends when the recorder is dropped
+    /// (after its last recording's `stop`).
+    ///
+    /// Every `dataavailable` reaches every subscription, or the recording fails: a subscriber
+    /// that falls so far behind that the next blob does not fit gets, after the blobs it has
+    /// queued, an `error` event (`UnknownError`, saying how far behind it was) and then the end
+    /// of its subscription; the recording stops with an `error` for everyone else. The file a
+    /// program assembles from its blobs is therefore whole, or it has been told it is not.
     pub fn events(&self) -> EventSubscription<RecorderEvent> {
         self.core.events.subscribe(RECORDER_EVENT_CAPACITY)
     }

@@ -29,7 +29,9 @@ use mediacapture_codecs::vpx::{VpxConfig, VpxEncoder};
 use mediacapture_codecs::{Container, EncodedChunk, Muxer, TrackInfo, VideoCodec};
 
 use crate::api::events::{EventBus, lock};
-use crate::api::media_recorder::{BlobEvent, RecorderEvent};
+use crate::api::media_recorder::{
+    BlobEvent, RECORDER_EVENT_BYTES, RECORDER_EVENT_CAPACITY, RecorderEvent,
+};
 use crate::media::AudioConverter;
 use crate::{
     AudioData, AudioSamples, Blob, MediaFrame, MediaStream, MediaStreamError,
@@ -311,6 +313,17 @@ struct Controller {
     blob_started: Instant,
     /// The file's last bytes, for the last blob.
     tail: Vec<u8>,
+    /// A subscriber could not take a blob: the recording fails.
+    lost_blob: bool,
+}
+
+/// What a subscriber too far behind to take the next blob gets instead.
+fn behind() -> MediaStreamError {
+    MediaStreamError::unknown(format!(
+        "this event subscription fell {RECORDER_EVENT_CAPACITY} events or \
+         {RECORDER_EVENT_BYTES} bytes of blobs behind: the next dataavailable could not be \
+         queued, so the blobs it holds are not the whole recording"
+    ))
 }
 
 fn idx(k: Kind) -> usize {
@@ -408,6 +421,7 @@ impl Controller {
             last_timecode: 0.0,
             blob_started: Instant::now(),
             tail: Vec::new(),
+            lost_blob: false,
         };
         for (i, w) in workers.iter().enumerate() {
             if let Err(e) = w {
@@ -523,6 +537,12 @@ impl Controller {
             }
             if timeslice.is_some_and(|t| self.blob_started.elapsed() >= t) {
                 self.emit_data();
+            }
+            if self.lost_blob {
+                return End::Error(MediaStreamError::unknown(
+                    "a recorder event subscription fell too far behind to take a blob; \
+                     the recording stopped",
+                ));
             }
         }
     }
@@ -673,12 +693,19 @@ impl Controller {
         self.last_timecode = timecode;
         self.blob_first_ts = None;
         self.blob_started = Instant::now();
-        self.core
-            .events
-            .emit(RecorderEvent::DataAvailable(BlobEvent::new(
+        let bytes = data.len();
+        let delivered = self.core.events.emit_lossless(
+            RecorderEvent::DataAvailable(BlobEvent::new(
                 Blob::new(data, &self.mime_type),
                 timecode,
-            )));
+            )),
+            bytes,
+            RECORDER_EVENT_BYTES,
+            || RecorderEvent::Error(behind()),
+        );
+        if !delivered {
+            self.lost_blob = true;
+        }
     }
 }
 
@@ -776,7 +803,15 @@ fn spawn_worker(
                 }
             }
             match w.flush() {
-                Ok(c) => send(c),
+                Ok(c) => {
+                    // What the encoder held back counts like the rest.
+                    let counter = match kind {
+                        Kind::Video => &core.counters.video_frames,
+                        Kind::Audio => &core.counters.audio_packets,
+                    };
+                    counter.fetch_add(c.len() as u64, Ordering::Relaxed);
+                    send(c);
+                }
                 Err(m) => log::warn!("recorder: {m}"),
             }
             let _ = tx.send(if ended {
