@@ -12,8 +12,20 @@ use crate::cli::CaptureArgs;
 use crate::error::Failure;
 use crate::output::{self, Output, WavWriter};
 
-/// How deep the readers' queues are: deep enough that writing to disk never loses a frame.
+/// How deep the readers' queues are: deep enough that writing to disk never loses a frame
+/// (at most this many frames or chunks) ...
 const QUEUE: u32 = 512;
+/// ... and at most this many bytes of video frames (twelve 16384x16384 frames would be 5 GB).
+const QUEUE_BYTES: u64 = 256 << 20;
+/// How long past its duration a capture waits for media that does not come (a muted track).
+const GRACE: Duration = Duration::from_secs(5);
+
+/// The video queue for frames of `width`×`height` (I420): [`QUEUE`] frames, or fewer when
+/// that would pass [`QUEUE_BYTES`] (at least 2).
+fn video_queue(width: u32, height: u32) -> u32 {
+    let frame = u64::from(width.max(1)) * u64::from(height.max(1)) * 3 / 2;
+    u32::try_from((QUEUE_BYTES / frame).clamp(2, u64::from(QUEUE))).unwrap_or(QUEUE)
+}
 
 #[derive(Default)]
 struct Progress {
@@ -78,6 +90,11 @@ fn plan(
 /// Runs a capture; returns the summary lines.
 pub fn run(req: CaptureArgs) -> Result<Vec<String>, Failure> {
     let (video, audio) = plan(req.video, req.audio, &req.out)?;
+    if req.frames.is_some() && video.is_none() {
+        return Err(Failure::usage(
+            "--frames counts video frames: give --video, or --duration for audio",
+        ));
+    }
     // The outputs first: an existing or unwritable one is refused before a device opens.
     let video_out = match &video {
         Some((_, p)) => Some(Output::open(p, req.select.overwrite)?),
@@ -107,7 +124,9 @@ pub fn run(req: CaptureArgs) -> Result<Vec<String>, Failure> {
     let mut workers = Vec::new();
     let reader_failure = |e: mediacapture::MediaStreamError| Failure::failed(e.to_string());
     if let (Some(out), Some(track)) = (video_out, stream.get_video_tracks().into_iter().next()) {
-        let reader = MediaStreamTrackProcessor::new(&track, Some(QUEUE)).map_err(reader_failure)?;
+        let s = track.get_settings();
+        let queue = video_queue(s.width.unwrap_or(1), s.height.unwrap_or(1));
+        let reader = MediaStreamTrackProcessor::new(&track, Some(queue)).map_err(reader_failure)?;
         let (p, frames) = (progress.clone(), req.frames);
         workers.push(std::thread::spawn(move || {
             write_video(&track, &reader, out, frames, duration_us, &p)
@@ -286,7 +305,19 @@ fn write_audio(
     let write_err = |e: std::io::Error| output::write_failure(&name, &e);
     let mut wav = WavWriter::new(out, channels as u16, rate).map_err(write_err)?;
     let (mut samples, mut first) = (0u64, None);
+    // A track that delivers nothing (muted) must not hold the capture forever.
+    let give_up = duration_us.map(|d| Instant::now() + Duration::from_micros(d as u64) + GRACE);
     loop {
+        if give_up.is_some_and(|t| Instant::now() >= t) {
+            wav.finalize().map_err(write_err)?.finish()?;
+            let secs = samples as f64 / f64::from(rate);
+            return Err(Failure::failed(format!(
+                "the audio track ({:?}{}) delivered {secs:.2} s in {:.1} s; {name} holds that",
+                track.label(),
+                if track.muted() { ", muted" } else { "" },
+                duration_us.unwrap_or(0) as f64 / 1e6 + GRACE.as_secs_f64()
+            )));
+        }
         if video_done
             .as_ref()
             .is_some_and(|d| d.load(Ordering::SeqCst))

@@ -115,11 +115,11 @@ pub struct CaptureArgs {
     /// Audio constraints (MediaTrackConstraints JSON, or true).
     #[arg(long, value_name = "JSON")]
     pub audio: Option<String>,
-    /// Stop after this many video frames.
-    #[arg(long, value_name = "N")]
+    /// Stop after this many video frames (with --video).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub frames: Option<u64>,
     /// Stop after this many seconds of media (default 5 when --frames is not given).
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = seconds)]
     pub duration: Option<f64>,
     /// Output file (.y4m for video, .wav for audio), or - for stdout.
     #[arg(long, value_name = "PATH")]
@@ -157,13 +157,13 @@ pub struct RecordArgs {
     pub bits_per_second: Option<u32>,
     /// MediaRecorderOptions.videoKeyFrameIntervalDuration: a keyframe at least this often, in
     /// ms (default 2000).
-    #[arg(long, value_name = "MS", conflicts_with = "key_frame_count")]
+    #[arg(long, value_name = "MS", conflicts_with = "key_frame_count", value_parser = seconds)]
     pub key_frame_interval: Option<f64>,
     /// MediaRecorderOptions.videoKeyFrameIntervalCount: a keyframe every N frames.
     #[arg(long, value_name = "N")]
     pub key_frame_count: Option<u32>,
-    /// Stop after this many seconds (default: at Ctrl-C or when the tracks end).
-    #[arg(long, value_name = "S")]
+    /// Stop after this many seconds (default: at Ctrl-C, SIGTERM or when the tracks end).
+    #[arg(long, value_name = "S", value_parser = seconds)]
     pub duration: Option<f64>,
     /// How often a piece of the file is written, in ms.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
@@ -198,4 +198,35 @@ pub struct SnapshotArgs {
     /// The photo file, or - for stdout.
     #[arg(value_name = "OUT")]
     pub out: PathBuf,
+}
+
+/// The longest duration accepted: a year.
+const MAX_SECONDS: f64 = 365.0 * 24.0 * 3600.0;
+
+/// A duration: a finite number greater than 0 (and at most a year).
+fn seconds(text: &str) -> Result<f64, String> {
+    let v: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if v.is_finite() && v > 0.0 && v <= MAX_SECONDS {
+        Ok(v)
+    } else {
+        Err(format!(
+            "{text:?} must be a number greater than 0 and at most {MAX_SECONDS}"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_finite_and_positive() {
+        assert_eq!(seconds("2.5"), Ok(2.5));
+        for bad in ["NaN", "inf", "-1", "0", "1e300", "two"] {
+            assert!(seconds(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -45,18 +45,41 @@ impl Output {
         }
         let mut options = OpenOptions::new();
         // Read too: a finished recording is patched in place (its duration and seek index).
+        // An existing file is truncated only once it is locked (below), so that a file
+        // another `mediacapture` is writing is refused, not cut.
         options.read(true).write(true);
         if overwrite {
-            options.create(true).truncate(true);
+            options.create(true);
         } else {
             options.create_new(true);
         }
+        let busy = || {
+            Failure::usage(format!(
+                "{} is being written by another process",
+                path.display()
+            ))
+        };
         match options.open(path) {
-            Ok(file) => Ok(Output::File {
-                file,
-                path: path.to_path_buf(),
-                written: false,
-            }),
+            Ok(file) => {
+                match file.try_lock() {
+                    Ok(()) => {}
+                    Err(std::fs::TryLockError::WouldBlock) => return Err(busy()),
+                    Err(std::fs::TryLockError::Error(e)) => {
+                        return Err(Failure::usage(format!(
+                            "cannot lock {}: {e}",
+                            path.display()
+                        )));
+                    }
+                }
+                file.set_len(0).map_err(|e| {
+                    Failure::usage(format!("cannot truncate {}: {e}", path.display()))
+                })?;
+                Ok(Output::File {
+                    file,
+                    path: path.to_path_buf(),
+                    written: false,
+                })
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(Failure::usage(format!(
                 "{} exists (give -y to overwrite it)",
                 path.display()
@@ -85,23 +108,25 @@ impl Output {
     }
 
     /// Writes `bytes` and flushes them to the OS: a crash after this loses none of them.
+    /// Nothing to write writes nothing (a file that only ever got empty pieces is still
+    /// removed on failure).
     pub fn write_now(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
         let name = self.name();
         self.write_all(bytes)
             .and_then(|()| self.flush())
             .map_err(|e| write_failure(&name, &e))
     }
 
-    /// Flushes the output; a file is synced to disk and stays even if the command then fails
-    /// (its content is good).
+    /// Flushes the output; a file is synced to disk (and stays, unless nothing was written
+    /// to it).
     pub fn finish(&mut self) -> Result<(), Failure> {
         let name = self.name();
         match self {
             Output::Stdout(s) => s.flush().map_err(|e| write_failure(&name, &e)),
-            Output::File { file, written, .. } => {
-                *written = true;
-                file.sync_all().map_err(|e| write_failure(&name, &e))
-            }
+            Output::File { file, .. } => file.sync_all().map_err(|e| write_failure(&name, &e)),
         }
     }
 }
@@ -228,6 +253,25 @@ mod tests {
         drop(o);
         assert_eq!(std::fs::read(&p).unwrap(), b"new");
         std::fs::remove_file(p).unwrap();
+    }
+
+    #[test]
+    fn a_file_being_written_is_refused_even_with_overwrite() {
+        let p = temp("locked.bin");
+        let mut first = Output::open(&p, false).unwrap();
+        first.write_now(b"first").unwrap();
+        let e = Output::open(&p, true).err().unwrap();
+        assert!(
+            matches!(e, Failure::Usage(ref m) if m.contains("another process")),
+            "{e}"
+        );
+        assert_eq!(std::fs::read(&p).unwrap(), b"first", "not truncated");
+        drop(first);
+        assert!(
+            Output::open(&p, true).is_ok(),
+            "free once the first is done"
+        );
+        std::fs::remove_file(p).ok();
     }
 
     #[test]

@@ -162,6 +162,24 @@ pub fn run(req: RecordArgs, interrupts: &Arc<AtomicU32>) -> Result<(), Failure> 
             _ => "",
         }
     );
+    // Nothing recorded (every track muted, or the encoder refused the configuration): no
+    // file is left behind, and the exit status says so.
+    if s.video_frames + s.audio_packets == 0 {
+        errors.push(format!(
+            "nothing was recorded (were the tracks muted? {})",
+            stream
+                .get_tracks()
+                .iter()
+                .map(|t| format!(
+                    "{} {:?}: {}",
+                    t.kind().as_str(),
+                    t.label(),
+                    if t.muted() { "muted" } else { "not muted" }
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     // A track that ended by itself (its device went away): the file holds what came before,
     // but the recording is not what was asked for.
     let ended: Vec<String> = stream

@@ -1251,3 +1251,141 @@ fn modes_log_and_completions() {
     let bash = String::from_utf8(run(&["completions", "bash"]).stdout).unwrap();
     assert!(bash.contains("_mediacapture") && bash.contains("--video-bits-per-second"));
 }
+
+/// Hostile but legal inputs (issue: nothing lost under overload): each ends by itself, with an
+/// exit status and files that tell the truth.
+#[test]
+fn overload_and_hostile_inputs_end_with_the_truth() {
+    // A camera far faster than the encoder: the recording stops on time, frames dropped.
+    let fast = temp("fast.webm");
+    let o = run(&[
+        "record",
+        "--fake-devices",
+        r#"{"videoinput":[{"modes":[{"width":1280,"height":720,"frameRate":1000}]}]}"#,
+        "--video",
+        "true",
+        "--duration",
+        "2",
+        fast.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let dropped: u64 = err
+        .rsplit(" dropped")
+        .nth(1)
+        .and_then(|s| s.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a dropped count in {err}"));
+    assert!(dropped > 0, "{err}");
+    assert!(ffmpeg_decodes(&fast));
+    std::fs::remove_file(&fast).ok();
+
+    // A codec the recorder does not have: a usage error, no file.
+    let foo = temp("foo.webm");
+    let o = run(&[
+        "record",
+        "--mime",
+        "video/webm;codecs=foo",
+        foo.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!foo.exists());
+
+    // Every track muted from the start: nothing recorded is a failure, and leaves no file.
+    let muted = temp("muted.webm");
+    let o = run(&[
+        "record",
+        "--fake-devices",
+        r#"{"videoinput":[{"label":"Cam","muteAtMs":[0]}],"audioinput":[{"label":"Mic","muteAtMs":[0]}]}"#,
+        "--duration",
+        "1",
+        muted.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("nothing was recorded"), "{err}");
+    assert!(
+        !muted.exists(),
+        "no empty file: {:?}",
+        std::fs::metadata(&muted).map(|m| m.len())
+    );
+
+    // capture: --frames without video is a usage error; a muted microphone ends it anyway.
+    let o = run(&[
+        "capture",
+        "--frames",
+        "2",
+        "--out",
+        temp("x.wav").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let wav = temp("muted.wav");
+    let o = run(&[
+        "capture",
+        "--fake-devices",
+        r#"{"audioinput":[{"label":"Mic","muteAtMs":[0]}]}"#,
+        "--audio",
+        "true",
+        "--duration",
+        "1",
+        "--out",
+        wav.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("muted"), "{err}");
+    std::fs::remove_file(&wav).ok();
+
+    // Bounds: a configuration that never ends, durations that are not durations.
+    let o = run(&["devices", "--fake-devices", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("larger than"));
+    for d in ["NaN", "inf", "-1", "0"] {
+        let o = run(&["record", "--duration", d, temp("d.webm").to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "--duration {d}");
+    }
+    // Strict JSON: trailing data and duplicate members are TypeErrors (usage errors here).
+    let o = run(&["probe", r#"{"video":true} x"#]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["probe", r#"{"video":{"width":1,"width":2}}"#]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("duplicate field `width`"));
+}
+
+#[test]
+fn sigterm_finishes_the_file_and_a_second_writer_is_refused() {
+    let out = temp("terminated.webm");
+    let (child, _) = recording(&["record"], &out);
+    // A second recording to the same file, while the first writes it: refused, even with -y.
+    let o = run(&["record", "-y", "--duration", "1", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("being written by another process"));
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("seekable"), "finished like Ctrl-C: {err}");
+    assert!(ffmpeg_decodes(&out));
+    let format = Command::new(tool("ffprobe"))
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let duration: f64 = String::from_utf8_lossy(&format.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(duration >= 1.0, "{duration}");
+    std::fs::remove_file(&out).ok();
+}

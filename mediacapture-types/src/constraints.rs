@@ -435,16 +435,84 @@ impl MediaStreamConstraints {
 
 /// Parses JSON into `T`, turning any error into a `TypeError` that names the path.
 pub fn parse_json<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, MediaStreamError> {
+    // Strict JSON, as `JSON.parse` then WebIDL conversion would see it: one value, nothing
+    // after it, and no object with the same member twice (which serde's `flatten` would
+    // otherwise take the last of), wherever it is.
     let de = &mut serde_json::Deserializer::from_str(json);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path == "." || path.is_empty() {
-            MediaStreamError::type_error(inner.to_string())
-        } else {
-            MediaStreamError::type_error(format!("{path}: {inner}"))
+    serde_path_to_error::deserialize::<_, NoDuplicates>(&mut *de)
+        .map_err(path_error)
+        .and_then(|_| {
+            de.end()
+                .map_err(|e| MediaStreamError::type_error(e.to_string()))
+        })?;
+    let de = &mut serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(de).map_err(path_error)
+}
+
+fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> MediaStreamError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    if path == "." || path.is_empty() {
+        MediaStreamError::type_error(inner.to_string())
+    } else {
+        MediaStreamError::type_error(format!("{path}: {inner}"))
+    }
+}
+
+/// Any JSON value, refused if an object in it has a member twice.
+struct NoDuplicates;
+
+impl<'de> Deserialize<'de> for NoDuplicates {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NoDuplicatesVisitor)
+    }
+}
+
+struct NoDuplicatesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicatesVisitor {
+    type Value = NoDuplicates;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<NoDuplicates, E> {
+        Ok(NoDuplicates)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<NoDuplicates, E> {
+        Ok(NoDuplicates)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<NoDuplicates, E> {
+        Ok(NoDuplicates)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<NoDuplicates, E> {
+        Ok(NoDuplicates)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<NoDuplicates, E> {
+        Ok(NoDuplicates)
+    }
+    fn visit_unit<E>(self) -> Result<NoDuplicates, E> {
+        Ok(NoDuplicates)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<NoDuplicates, A::Error> {
+        while seq.next_element::<NoDuplicates>()?.is_some() {}
+        Ok(NoDuplicates)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NoDuplicates, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate field `{key}`"
+                )));
+            }
+            map.next_value::<NoDuplicates>()?;
         }
-    })
+        Ok(NoDuplicates)
+    }
 }
 
 #[cfg(test)]
@@ -452,6 +520,40 @@ mod tests {
     use super::*;
     use crate::Constrain;
     use serde_json::json;
+
+    #[test]
+    fn json_is_strict_trailing_data_and_duplicates_are_type_errors() {
+        let e = MediaStreamConstraints::from_json(r#"{"video":true} garbage"#).unwrap_err();
+        assert_eq!(e.name(), "TypeError");
+        assert!(e.message().contains("trailing"), "{}", e.message());
+        let top = MediaStreamConstraints::from_json(r#"{"video":true,"video":false}"#).unwrap_err();
+        assert!(
+            top.message().starts_with("duplicate field `video`"),
+            "{}",
+            top.message()
+        );
+        let inner = MediaStreamConstraints::from_json(r#"{"video":{"width":640,"width":1280}}"#)
+            .unwrap_err();
+        assert_eq!(inner.name(), "TypeError");
+        assert!(
+            inner
+                .message()
+                .starts_with("video: duplicate field `width`"),
+            "{}",
+            inner.message()
+        );
+        let deep =
+            MediaTrackConstraints::from_json(r#"{"advanced":[{"height":{"min":1,"min":2}}]}"#)
+                .unwrap_err();
+        assert!(
+            deep.message()
+                .starts_with("advanced[0].height: duplicate field `min`"),
+            "{}",
+            deep.message()
+        );
+        // Members that differ only in case are different members.
+        assert!(MediaTrackConstraints::from_json(r#"{"width":640,"Width":1}"#).is_ok());
+    }
 
     #[test]
     fn the_issue_example_round_trips() {

@@ -168,7 +168,8 @@ pub(crate) struct FakeDeviceSpec {
 ///   first is native), `echoCancellation` (booleans and `"all"`/`"remote-only"`),
 ///   `autoGainControl`, `noiseSuppression` (lists of booleans);
 /// - inputs, scripted faults: `openError` (`"permission-denied"`, `"busy"`, `"gone"`,
-///   `"failed"`), `muteAtMs` and `unmuteAtMs` (lists, after each open), `failAfterMs` (after
+///   `"failed"`), `muteAtMs` and `unmuteAtMs` (lists, after each open; a 0 in `muteAtMs`
+///   opens the device muted, so that it delivers nothing before an unmute), `failAfterMs` (after
 ///   each open); any device: `addAfterMs` and `removeAfterMs` (after the backend starts).
 ///
 /// An unknown field, a wrong type or an impossible value is a [`FakeConfigError`] naming the
@@ -271,13 +272,33 @@ impl FakeDevicesConfig {
         if arg.trim_start().starts_with('{') {
             return Self::from_json(arg);
         }
-        let text = std::fs::read_to_string(arg).map_err(|e| FakeConfigError {
+        let text = read_limited(Path::new(arg), MAX_CONFIG_BYTES).map_err(|e| FakeConfigError {
             path: arg.to_owned(),
             message: format!("cannot read the file: {e}"),
         })?;
         // Files named in a configuration file are relative to it.
         Self::from_json_in(&text, Path::new(arg).parent())
     }
+}
+
+/// The largest configuration file read: far more than any set of devices needs, and a bound
+/// for `/dev/zero` or a mistyped path to a video.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// Reads a text file of at most `limit` bytes (more is an error, not a truncation).
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("larger than {limit} bytes"),
+        ));
+    }
+    Ok(text)
 }
 
 fn check_list<T>(path: &str, field: &str, v: &[T]) -> Result<(), FakeConfigError> {

@@ -116,6 +116,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 enum Action {
     Present(String, MediaDeviceKind, bool),
     Mute(u64, bool),
+    /// The `Muted` event of a device opened muted (`muteAtMs` has 0): it delivered nothing.
+    OpenedMuted(u64),
     Fail(u64),
 }
 
@@ -352,6 +354,18 @@ impl FakeBackend {
                     });
                 }
             }
+            Action::OpenedMuted(h) => {
+                let sink = {
+                    let st = lock(&self.inner.state);
+                    st.open
+                        .get(&h)
+                        .filter(|o| o.shared.muted.load(Ordering::SeqCst))
+                        .map(|o| o.sink.clone())
+                };
+                if let Some(s) = sink {
+                    s(DeviceEvent::Muted);
+                }
+            }
             Action::Fail(h) => {
                 let sink = lock(&self.inner.state).open.remove(&h).map(|o| {
                     o.shared.running.store(false, Ordering::SeqCst);
@@ -515,18 +529,39 @@ fn capture(
         if !shared.running.load(Ordering::SeqCst) {
             return;
         }
+        // Audio: the samples of chunk `index` are those between its start and the next's, so
+        // that the count is exact at any rate (22,050 Hz gives 220 and 221 by turns; 1 Hz one
+        // sample every hundredth chunk), and its timestamp is its first sample's time.
+        let (samples_before, samples) = match &config {
+            NativeConfig::Audio(c) => {
+                let at = |k: u64| {
+                    (u128::from(k) * u128::from(c.sample_rate) * AUDIO_CHUNK_US as u128 / 1_000_000)
+                        as u64
+                };
+                (at(index), at(index + 1) - at(index))
+            }
+            _ => (0, 0),
+        };
+        let audio_ts = match &config {
+            NativeConfig::Audio(c) => {
+                base_us
+                    + (u128::from(samples_before) * 1_000_000 / u128::from(c.sample_rate.max(1)))
+                        as i64
+            }
+            _ => ts,
+        };
         index += 1;
         let frame: Result<Option<MediaFrame>, String> = match (&mut producer, &config) {
+            (_, NativeConfig::Audio(_)) if samples == 0 => continue,
             (Producer::Y4m(y), NativeConfig::Video(m)) => y.next_i420().and_then(|b| match b {
                 None => Ok(None),
                 Some(b) => VideoFrame::new(VideoPixelFormat::I420, m.width, m.height, ts, b)
                     .map(|f| Some(MediaFrame::Video(f.with_duration(Some(duration)))))
                     .map_err(|e| e.to_string()),
             }),
-            (Producer::Wav(w), NativeConfig::Audio(c)) => {
-                let n = (c.sample_rate as u64 * AUDIO_CHUNK_US as u64 / 1_000_000).max(1) as usize;
-                w.next_chunk(n, ts).map(|a| a.map(MediaFrame::Audio))
-            }
+            (Producer::Wav(w), NativeConfig::Audio(_)) => w
+                .next_chunk(samples as usize, audio_ts)
+                .map(|a| a.map(MediaFrame::Audio)),
             (Producer::Synthetic, NativeConfig::Video(m)) => match &pattern {
                 Some(p) => {
                     frame_no += 1;
@@ -541,7 +576,7 @@ fn capture(
                 None => continue,
             },
             (Producer::Synthetic, NativeConfig::Audio(c)) => {
-                let n = (c.sample_rate as u64 * AUDIO_CHUNK_US as u64 / 1_000_000).max(1);
+                let n = samples;
                 let ch = c.channel_count.max(1) as usize;
                 let mut samples = Vec::with_capacity(n as usize * ch);
                 for i in 0..n {
@@ -549,7 +584,7 @@ fn capture(
                     samples.extend(std::iter::repeat_n(v, ch));
                 }
                 sample_no += n;
-                AudioData::new_f32(c.sample_rate, ch as u32, ts, samples)
+                AudioData::new_f32(c.sample_rate, ch as u32, audio_ts, samples)
                     .map(|a| Some(MediaFrame::Audio(a)))
                     .map_err(|e| e.to_string())
             }
@@ -646,6 +681,7 @@ impl Backend for FakeBackend {
                 ));
             }
             let (kind, script) = (dev.spec.descriptor.kind, dev.spec.script.clone());
+            shared.muted.store(opens_muted(&script), Ordering::SeqCst);
             // A file that cannot be read now fails the open: NotReadableError.
             let unreadable = |m: String| BackendError::new(BackendErrorKind::NotReadable, m);
             let producer = match (&dev.spec.file, kind) {
@@ -698,9 +734,20 @@ impl Backend for FakeBackend {
     }
 }
 
+/// Whether a device opens muted: `muteAtMs` has 0 (and `unmuteAtMs` does not), so that not
+/// one frame gets out before the mute.
+fn opens_muted(script: &Script) -> bool {
+    script.mute_at_ms.contains(&0) && !script.unmute_at_ms.contains(&0)
+}
+
 fn apply_open_script(b: &FakeBackend, id: u64, script: &Script, now: Instant) {
     for &ms in &script.mute_at_ms {
-        b.schedule(now + Duration::from_millis(ms), Action::Mute(id, true));
+        let action = if ms == 0 && opens_muted(script) {
+            Action::OpenedMuted(id)
+        } else {
+            Action::Mute(id, true)
+        };
+        b.schedule(now + Duration::from_millis(ms), action);
     }
     for &ms in &script.unmute_at_ms {
         b.schedule(now + Duration::from_millis(ms), Action::Mute(id, false));
@@ -864,6 +911,35 @@ mod tests {
         let s0 = a[1].to_f32();
         assert_eq!(s0[0], s0[1], "the same signal on every channel");
         assert_eq!(s0[0], pattern::tone_sample(441, 44100));
+    }
+
+    #[test]
+    fn sample_counts_are_exact_at_any_rate() {
+        let b = FakeBackend::new(
+            FakeDevicesConfig::from_json(r#"{"audioinput":[{"id":"m","sampleRate":[22050,1]}]}"#)
+                .unwrap(),
+        );
+        for rate in [22_050u32, 1] {
+            let (s, _ev) = sink();
+            let (m, chunks) = media();
+            let cfg = NativeConfig::Audio(mediacapture_hal::AudioConfig::new(rate, 1));
+            let _h = b.open("m", &cfg, s, m).unwrap();
+            // The first second's worth of samples, in as many chunks as it takes.
+            let (mut total, mut expected_ts) = (0u64, 0i64);
+            while total < u64::from(rate) {
+                let f = chunks.recv_timeout(WAIT).unwrap();
+                let a = f.as_audio().unwrap();
+                assert_eq!(a.timestamp(), expected_ts, "at sample {total}");
+                total += a.number_of_frames() as u64;
+                expected_ts = (u128::from(total) * 1_000_000 / u128::from(rate)) as i64;
+                assert!(a.number_of_frames() as u64 <= u64::from(rate) / 100 + 1);
+            }
+            assert_eq!(
+                total,
+                u64::from(rate),
+                "exactly a second of samples at {rate} Hz"
+            );
+        }
     }
 
     #[test]
