@@ -488,7 +488,9 @@ impl<E: Clone> EventBus<E> {
                 let waker = {
                     let mut q = lock(&s.queue);
                     q.received += 1;
-                    let fits = q.bytes + bytes <= max_bytes.max(bytes.min(1));
+                    // A blob alone always fits (one recorded without a timeslice may be
+                    // large); behind it, the bytes queued are bounded.
+                    let fits = q.bytes == 0 || q.bytes + bytes <= max_bytes;
                     if fits && q.make_room(&mut overflow) {
                         q.bytes += bytes;
                         q.items.push_back(Item {
