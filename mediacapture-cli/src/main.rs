@@ -43,31 +43,22 @@ fn media_devices(args: &DeviceArgs) -> Result<MediaDevices, Failure> {
         "TypeError" => Failure::usage(e.to_string()),
         _ => Failure::failed(e.to_string()),
     })?;
-    let only_fake = platform::backends_from_env()
+    // What chose the fake devices, if anything did.
+    let mut chosen_by = Vec::new();
+    if set(platform::FAKE_DEVICES_ENV) {
+        chosen_by.push(platform::FAKE_DEVICES_ENV.to_owned());
+    }
+    if platform::backends_from_env()
         .ok()
         .flatten()
-        .is_some_and(|b| b == [platform::BackendId::Fake]);
-    if set(platform::FAKE_DEVICES_ENV) || only_fake {
+        .is_some_and(|b| b == [platform::BackendId::Fake])
+    {
+        chosen_by.push(format!("{}=fake", platform::BACKENDS_ENV));
+    }
+    if !chosen_by.is_empty() {
         eprintln!(
-            "mediacapture: using the fake devices ({}{})",
-            if set(platform::FAKE_DEVICES_ENV) {
-                platform::FAKE_DEVICES_ENV
-            } else {
-                ""
-            },
-            if only_fake {
-                format!(
-                    "{}{}=fake",
-                    if set(platform::FAKE_DEVICES_ENV) {
-                        ", "
-                    } else {
-                        ""
-                    },
-                    platform::BACKENDS_ENV
-                )
-            } else {
-                String::new()
-            }
+            "mediacapture: using the fake devices ({})",
+            chosen_by.join(", ")
         );
         return Ok(md);
     }

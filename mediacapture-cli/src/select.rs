@@ -19,27 +19,31 @@ pub fn find<'a>(list: &'a [MediaDeviceInfo], wanted: &str) -> Result<&'a MediaDe
         return Ok(d);
     }
     let lower = wanted.to_lowercase();
-    let partial: Vec<&&MediaDeviceInfo> = inputs
+    let partial: Vec<&MediaDeviceInfo> = inputs
         .iter()
+        .copied()
         .filter(|d| d.label().to_lowercase().contains(&lower))
         .collect();
-    let names = |ds: &mut dyn Iterator<Item = &&MediaDeviceInfo>| {
-        ds.map(|d| format!("{} {:?}", d.kind(), d.label()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     match partial.as_slice() {
         [d] => Ok(d),
         [] => Err(Failure::usage(format!(
             "--device {wanted:?} matches no camera or microphone (there are: {})",
-            names(&mut inputs.iter())
+            names(inputs.iter().copied())
         ))),
         many => Err(Failure::usage(format!(
             "--device {wanted:?} matches several devices ({}); give more of the label or the \
              deviceId",
-            names(&mut many.iter().copied())
+            names(many.iter().copied())
         ))),
     }
+}
+
+/// `kind "label"` of each device, for messages.
+fn names<'a>(devices: impl Iterator<Item = &'a MediaDeviceInfo>) -> String {
+    devices
+        .map(|d| format!("{} {:?}", d.kind(), d.label()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `constraints` (a kind's MediaTrackConstraints JSON, `true`, or none) with

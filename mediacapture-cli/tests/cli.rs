@@ -823,6 +823,26 @@ fn stream_bitrate(path: &std::path::Path, sel: &str) -> (f64, usize) {
     (bytes * 8.0 / span, rows.iter().filter(|r| r.2).count())
 }
 
+/// The duration ffprobe reports for a file (its container's), in seconds.
+fn format_duration(path: &std::path::Path) -> f64 {
+    let o = Command::new(tool("ffprobe"))
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    text.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("a duration for {}: {text:?}", path.display()))
+}
+
 fn within(got: f64, want: f64, share: f64) -> bool {
     (got - want).abs() <= want * share
 }
@@ -1130,22 +1150,7 @@ fn a_finished_recording_has_its_duration_and_seeks() {
     let o = run(&["record", "--duration", "3", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("seekable"));
-    let format = Command::new(tool("ffprobe"))
-        .args([
-            "-v",
-            "error",
-            "-show_entries",
-            "format=duration",
-            "-of",
-            "csv=p=0",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    let duration: f64 = String::from_utf8_lossy(&format.stdout)
-        .trim()
-        .parse()
-        .unwrap();
+    let duration = format_duration(&out);
     let v = packet_times(&out, "v");
     let frame = 1.0 / 30.0;
     let end = v.last().unwrap() + frame;
@@ -1188,22 +1193,7 @@ fn a_finished_recording_has_its_duration_and_seeks() {
     let ogg = temp("seekable.ogg");
     let o = run(&["record", "--duration", "2", ogg.to_str().unwrap()]);
     assert!(o.status.success());
-    let format = Command::new(tool("ffprobe"))
-        .args([
-            "-v",
-            "error",
-            "-show_entries",
-            "format=duration",
-            "-of",
-            "csv=p=0",
-        ])
-        .arg(&ogg)
-        .output()
-        .unwrap();
-    let duration: f64 = String::from_utf8_lossy(&format.stdout)
-        .trim()
-        .parse()
-        .unwrap();
+    let duration = format_duration(&ogg);
     let a = packet_times(&ogg, "a");
     assert!(
         (duration - (a.last().unwrap() + 0.02)).abs() <= 0.02,
@@ -1370,22 +1360,7 @@ fn sigterm_finishes_the_file_and_a_second_writer_is_refused() {
     assert!(o.status.success(), "{err}");
     assert!(err.contains("seekable"), "finished like Ctrl-C: {err}");
     assert!(ffmpeg_decodes(&out));
-    let format = Command::new(tool("ffprobe"))
-        .args([
-            "-v",
-            "error",
-            "-show_entries",
-            "format=duration",
-            "-of",
-            "csv=p=0",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    let duration: f64 = String::from_utf8_lossy(&format.stdout)
-        .trim()
-        .parse()
-        .unwrap();
+    let duration = format_duration(&out);
     assert!(duration >= 1.0, "{duration}");
     std::fs::remove_file(&out).ok();
 }

@@ -315,8 +315,12 @@ fn walk_cluster<R: Read + Seek>(
                 child.id, child.start
             )));
         };
-        match child.id {
-            TIMESTAMP_ID => c.time_ms = read_uint(r, size)?,
+        // How far into the child this has read: the next child starts after both.
+        let read = match child.id {
+            TIMESTAMP_ID => {
+                c.time_ms = read_uint(r, size)?;
+                size
+            }
             SIMPLE_BLOCK_ID => {
                 let (track, track_len, _) =
                     read_vint(r, false)?.ok_or_else(|| bad("cut inside a SimpleBlock"))?;
@@ -329,17 +333,12 @@ fn walk_cluster<R: Read + Seek>(
                     seen_video = true;
                     c.starts_with_key = b[2] & 0x80 != 0;
                 }
-                let read = u64::from(track_len) + 3;
-                r.seek(SeekFrom::Start(child.data_at + size.max(read)))
-                    .map_err(io)?;
-                continue;
+                u64::from(track_len) + 3
             }
-            _ => {
-                r.seek(SeekFrom::Start(child.data_at + size)).map_err(io)?;
-                continue;
-            }
-        }
-        r.seek(SeekFrom::Start(child.data_at + size)).map_err(io)?;
+            _ => 0,
+        };
+        r.seek(SeekFrom::Start(child.data_at + size.max(read)))
+            .map_err(io)?;
     }
 }
 
