@@ -361,6 +361,52 @@ fn noise(seed: u64, n: usize) -> Vec<u8> {
 }
 
 #[test]
+fn capture_gets_the_only_frame_of_a_one_frame_file_every_time() {
+    // The frame is delivered when the camera starts, inside getUserMedia, before capture
+    // makes its reader, and the track ends right after it (the file does not loop).
+    let dir = std::env::temp_dir().join(format!("mc-oneframe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let frame = noise(7, 64 * 48 * 3 / 2);
+    let mut clip = b"YUV4MPEG2 W64 H48 F30:1 Ip A1:1 C420jpeg\nFRAME\n".to_vec();
+    clip.extend_from_slice(&frame);
+    std::fs::write(dir.join("one.y4m"), &clip).unwrap();
+    let cfg = dir.join("devices.json");
+    std::fs::write(
+        &cfg,
+        r#"{"videoinput":[{"label":"one","file":"one.y4m","loop":false}]}"#,
+    )
+    .unwrap();
+    let out = dir.join("out.y4m");
+    for round in 0..10 {
+        let o = run(&[
+            "capture",
+            "--fake-devices",
+            cfg.to_str().unwrap(),
+            "--video",
+            "true",
+            "--frames",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+            "-y",
+        ]);
+        assert!(
+            o.status.success(),
+            "round {round}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let y4m = std::fs::read(&out).unwrap();
+        let header = y4m.iter().position(|b| *b == b'\n').unwrap() + 1;
+        assert_eq!(
+            &y4m[header..],
+            [b"FRAME\n".as_slice(), &frame].concat().as_slice(),
+            "round {round}: the file's one frame, once"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn y4m_and_wav_files_round_trip_through_fake_devices_and_capture() {
     let dir = std::env::temp_dir().join(format!("mc-roundtrip-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

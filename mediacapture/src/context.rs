@@ -178,7 +178,7 @@ impl CtxState {
             slot.events.emit(TrackEvent::Ended);
         }
         slot.events.close();
-        slot.pipe.end();
+        slot.pipe.end(!fire_ended);
         let pipe = Arc::clone(&slot.pipe);
         let source = slot.source.take()?;
         let src = self.sources.get_mut(&source)?;

@@ -166,7 +166,7 @@ impl Generator {
                 content_hint: String::new(),
                 constraints: Default::default(),
                 settings: record.settings(&selected),
-                pipe: TrackPipe::new(target_of(&selected), false, true),
+                pipe: TrackPipe::new(target_of(&selected), false, true, false),
                 selected,
                 events: Arc::clone(&events),
             };

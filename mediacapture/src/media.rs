@@ -9,7 +9,11 @@
 //!   aspect ratio and scaled (once per size: tracks that want the same size share the result);
 //! - disabled: an opaque black frame of the track's size, or silence;
 //! - then the frame goes to every reader of the track, each a bounded queue that drops its
-//!   oldest frame when full (see [`EventSubscription`](crate::EventSubscription)).
+//!   oldest frame when full (see [`EventSubscription`](crate::EventSubscription)). Until a
+//!   track of `getUserMedia` has its first reader, it keeps the latest frame it delivered for that reader (as a
+//!   browser's video track asks its source to refresh a new sink with its last frame): a frame
+//!   delivered inside `getUserMedia`, before a program can read, is not lost. What the track
+//!   kept is forgotten when it is disabled, muted or given a new size, rate or shape.
 //!
 //! Nothing here takes the context lock, and nothing waits for a reader.
 
@@ -75,7 +79,10 @@ pub(crate) struct TrackPipe {
 }
 
 impl TrackPipe {
-    pub fn new(target: Target, muted: bool, enabled: bool) -> Arc<Self> {
+    /// A track's pipe. One that `keeps_latest` (a track of `getUserMedia`, whose source may
+    /// deliver before the program can read) keeps its latest frame for its first reader; a
+    /// clone's or a generator's, whose frames start after the program holds the track, does not.
+    pub fn new(target: Target, muted: bool, enabled: bool, keeps_latest: bool) -> Arc<Self> {
         Arc::new(TrackPipe {
             state: Mutex::new(PipeState {
                 live: true,
@@ -87,7 +94,11 @@ impl TrackPipe {
                 black: None,
                 stats: MediaStreamTrackStats::default(),
             }),
-            frames: EventBus::new(),
+            frames: if keeps_latest {
+                EventBus::retaining_latest()
+            } else {
+                EventBus::new()
+            },
         })
     }
 
@@ -97,20 +108,34 @@ impl TrackPipe {
             st.target = target;
             st.next_due = None;
             st.converter = None;
+            self.frames.clear_retained();
         }
     }
 
     pub fn set_enabled(&self, enabled: bool) {
-        lock(&self.state).enabled = enabled;
+        let mut st = lock(&self.state);
+        if st.enabled != enabled {
+            st.enabled = enabled;
+            self.frames.clear_retained();
+        }
     }
 
     pub fn set_muted(&self, muted: bool) {
-        lock(&self.state).muted = muted;
+        let mut st = lock(&self.state);
+        if muted && !st.muted {
+            self.frames.clear_retained();
+        }
+        st.muted = muted;
     }
 
-    /// The track ended: no more frames; readers end after what they have queued.
-    pub fn end(&self) {
+    /// The track ended: no more frames; readers end after what they have queued. A track
+    /// whose source ended (a file played to its end) keeps its latest frame for a first
+    /// reader; one the program `stopped` keeps nothing.
+    pub fn end(&self, stopped: bool) {
         lock(&self.state).live = false;
+        if stopped {
+            self.frames.clear_retained();
+        }
         self.frames.close();
     }
 

@@ -109,6 +109,39 @@ fn a_file_that_does_not_loop_ends_its_track() {
 }
 
 #[test]
+fn the_only_frame_of_a_file_reaches_a_reader_made_after_the_track_ended() {
+    // The frame is delivered when the source starts, inside getUserMedia, and the track ends
+    // right after: the first reader still gets it (the track kept its latest frame), then ends.
+    let frame: Vec<u8> = (0..12u8).map(|i| i * 20).collect();
+    let p = temp(
+        "single.y4m",
+        &y4m(
+            "YUV4MPEG2 W4 H2 F30:1 C420jpeg\n",
+            std::slice::from_ref(&frame),
+        ),
+    );
+    let md = camera(&p, r#","loop":false"#);
+    for round in 0..10 {
+        let t = video(&md, "true");
+        let events = t.events();
+        while events.recv_timeout(WAIT).is_ok() {}
+        assert_eq!(
+            t.ready_state(),
+            MediaStreamTrackState::Ended,
+            "round {round}"
+        );
+        let r = MediaStreamTrackProcessor::new(&t, None).unwrap();
+        let f = r.read_timeout(WAIT).expect("the file's frame");
+        let f = f.as_video().unwrap();
+        assert_eq!(f.data(), &frame[..], "round {round}: the file's one frame");
+        assert_eq!(r.read_timeout(WAIT).err(), Some(RecvTimeoutError::Closed));
+        let second = MediaStreamTrackProcessor::new(&t, None).unwrap();
+        assert!(second.read().is_none(), "only the first reader gets it");
+    }
+    std::fs::remove_file(&p).ok();
+}
+
+#[test]
 fn a_file_gone_since_configuration_is_not_readable() {
     let p = temp(
         "gone.y4m",

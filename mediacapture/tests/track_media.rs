@@ -195,6 +195,69 @@ fn a_disabled_track_delivers_black_frames_and_silence() {
     assert!(lit.is_some(), "the picture comes back when enabled");
 }
 
+/// Waits (bounded) until `t` has delivered at least `n` frames.
+fn wait_delivered(t: &MediaStreamTrack, n: u64) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while t.stats().delivered_frames < n {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the track delivered {} of {n} frames in {WAIT:?}",
+            t.stats().delivered_frames
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn frame_number(f: &MediaFrame) -> u32 {
+    let v = f.as_video().unwrap();
+    decode_frame_number(v.plane(0).unwrap(), 640, 480, (640, 480)).expect("a readable barcode")
+}
+
+#[test]
+fn a_first_reader_starts_from_the_latest_frame_and_never_a_stale_one() {
+    let (md, _) = devices_with(CAMERA);
+    // Frames delivered before any reader: the first reader starts from the latest, then
+    // follows on without a gap; a second reader gets only what comes after it.
+    let t = video(&md, "true");
+    wait_delivered(&t, 5);
+    let before = t.stats().delivered_frames;
+    let r = reader(&t, 8);
+    let first = frame_number(&r.read_timeout(WAIT).unwrap());
+    assert!(
+        u64::from(first) + 1 >= before,
+        "frame {first} is older than the latest of {before} delivered"
+    );
+    assert_eq!(frame_number(&r.read_timeout(WAIT).unwrap()), first + 1);
+    let second = reader(&t, 8);
+    let next = frame_number(&second.read_timeout(WAIT).unwrap());
+    assert!(next > first + 1, "a later reader gets no kept frame");
+
+    // Disabled before its first reader: what was kept is forgotten; black frames follow.
+    let t = video(&md, "true");
+    wait_delivered(&t, 2);
+    t.set_enabled(false);
+    let r = reader(&t, 8);
+    let f = r.read_timeout(WAIT).unwrap();
+    assert!(
+        f.as_video()
+            .unwrap()
+            .plane(0)
+            .unwrap()
+            .iter()
+            .all(|y| *y == 16),
+        "no picture reaches a reader after set_enabled(false) returned"
+    );
+
+    // Stopped before its first reader: nothing, and the reader ends at once.
+    let t = video(&md, "true");
+    wait_delivered(&t, 2);
+    t.stop();
+    assert!(
+        reader(&t, 8).read().is_none(),
+        "a stopped track keeps no frame"
+    );
+}
+
 #[test]
 fn a_muted_track_delivers_nothing_and_resumes_on_unmute() {
     let (md, fake) = devices_with(CAMERA);

@@ -308,6 +308,7 @@ impl<E> EventSubscription<E> {
     }
 
     /// How many events are queued now.
+    #[cfg_attr(not(feature = "recorder"), allow(dead_code))] // The recorder's.
     pub(crate) fn queued(&self) -> usize {
         lock(&self.shared.queue).items.len()
     }
@@ -355,9 +356,21 @@ struct BusState<E> {
     /// it (`strong_count == 1`) and is pruned on the next event.
     subscribers: Vec<Arc<Shared<E>>>,
     closed: bool,
-    /// For a bus made [`retaining`](EventBus::retaining), until its first subscription: the
-    /// events fired so far (at most `DEFAULT_EVENT_CAPACITY`) and how many were dropped.
+    /// For a bus made [`retaining`](EventBus::retaining) or
+    /// [`retaining_latest`](EventBus::retaining_latest), until its first subscription: the
+    /// events fired so far (at most `retain.limit`) and how many were dropped.
     retained: Option<(VecDeque<E>, u64)>,
+    retain: Retain,
+}
+
+/// How a bus keeps events for its first subscription.
+#[derive(Clone, Copy)]
+struct Retain {
+    /// At most this many, the oldest dropped.
+    limit: usize,
+    /// Whether the dropped ones count as dropped for the first subscription (events: a
+    /// notice it missed) or not (frames: only the latest was ever meant for it).
+    counted: bool,
 }
 
 impl<E: Clone> EventBus<E> {
@@ -369,6 +382,10 @@ impl<E: Clone> EventBus<E> {
                 subscribers: Vec::new(),
                 closed: false,
                 retained: None,
+                retain: Retain {
+                    limit: DEFAULT_EVENT_CAPACITY,
+                    counted: true,
+                },
             }),
         }
     }
@@ -379,6 +396,37 @@ impl<E: Clone> EventBus<E> {
         let bus = Self::new();
         lock(&bus.state).retained = Some((VecDeque::new(), 0));
         bus
+    }
+
+    /// A bus that keeps only the latest event it fires before its first subscription, for that
+    /// subscription (a track's frames: its first reader starts from the frame the track
+    /// delivered last, so that a frame delivered inside `getUserMedia` — the only frame of a
+    /// one-frame file — is not lost; drops are not counted). See
+    /// [`clear_retained`](Self::clear_retained).
+    pub(crate) fn retaining_latest() -> Self {
+        let bus = Self::new();
+        {
+            let mut st = lock(&bus.state);
+            st.retained = Some((VecDeque::new(), 0));
+            st.retain = Retain {
+                limit: 1,
+                counted: false,
+            };
+        }
+        bus
+    }
+
+    /// Forgets what a retaining bus kept so far (a frame decided before a track was disabled,
+    /// muted or reshaped is not one its first reader should see); later events are kept again.
+    pub(crate) fn clear_retained(&self) {
+        let old = {
+            let mut st = lock(&self.state);
+            match st.retained.as_mut() {
+                Some((items, _)) => std::mem::take(items),
+                None => VecDeque::new(),
+            }
+        };
+        drop(old);
     }
 
     pub(crate) fn subscribe(&self, capacity: usize) -> EventSubscription<E> {
@@ -422,10 +470,11 @@ impl<E: Clone> EventBus<E> {
             if st.closed {
                 return;
             }
+            let retain = st.retain;
             if let Some((items, dropped)) = st.retained.as_mut() {
-                if items.len() >= DEFAULT_EVENT_CAPACITY {
+                if items.len() >= retain.limit {
                     overflow.extend(items.pop_front());
-                    *dropped += 1;
+                    *dropped += u64::from(retain.counted);
                 }
                 items.push_back(event);
                 return;
@@ -468,6 +517,7 @@ impl<E: Clone> EventBus<E> {
     /// would hold more than `max_bytes` of them — the subscription gets `on_overflow()` as
     /// its last event instead and ends, so that its reader learns what it missed rather than
     /// missing it silently. Returns whether every subscription took the event.
+    #[cfg_attr(not(feature = "recorder"), allow(dead_code))] // The recorder's.
     pub(crate) fn emit_lossless(
         &self,
         event: E,

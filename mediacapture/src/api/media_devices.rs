@@ -862,7 +862,7 @@ impl MediaDevices {
                 selected: selection.settings.clone(),
                 settings: settings.clone(),
                 events: Arc::clone(&events),
-                pipe: TrackPipe::new(target_of(&selection.settings), muted, true),
+                pipe: TrackPipe::new(target_of(&selection.settings), muted, true, true),
             };
             // Step 11.5 (sharing): attach a new track to the running source.
             if let Some((source, _)) = shared {

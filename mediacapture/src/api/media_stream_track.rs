@@ -395,7 +395,7 @@ impl Clone for MediaStreamTrack {
                 selected: s.selected.clone(),
                 settings: s.settings.clone(),
                 events: Arc::clone(&events),
-                pipe: TrackPipe::new(target_of(&s.selected), s.muted, s.enabled),
+                pipe: TrackPipe::new(target_of(&s.selected), s.muted, s.enabled, false),
             });
             if let Some(mut slot) = copy {
                 // Step 1. A new track on the same source, muted as the source is.
@@ -409,7 +409,7 @@ impl Clone for MediaStreamTrack {
                 }
                 if slot.state == MediaStreamTrackState::Ended {
                     events.close();
-                    slot.pipe.end();
+                    slot.pipe.end(true);
                 }
                 st.tracks.insert(key, slot);
             } else {

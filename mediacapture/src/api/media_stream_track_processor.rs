@@ -105,6 +105,7 @@ impl MediaStreamTrackProcessor {
     }
 
     /// How many frames are waiting to be read.
+    #[cfg_attr(not(feature = "recorder"), allow(dead_code))] // The recorder's.
     pub(crate) fn queued(&self) -> usize {
         self.frames.queued()
     }
