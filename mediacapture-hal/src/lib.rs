@@ -25,6 +25,7 @@ use std::sync::{Arc, Weak};
 
 mod convert;
 pub mod frame;
+pub mod sync;
 
 pub use frame::{
     AudioData, FrameBuffer, FramePool, MediaFrame, MediaSink, VideoFrame, VideoPixelFormat,

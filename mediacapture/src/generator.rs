@@ -15,13 +15,14 @@ use mediacapture_hal::{
     HotplugObserver, MediaFrame, MediaSink, NativeConfig, VideoDeviceCapabilities, VideoMode,
 };
 
-use crate::api::events::{EventBus, lock};
-use crate::context::{Context, DeviceRecord, SourceState, TrackSlot, target_of};
-use crate::media::{SourceMedia, TrackPipe};
+use crate::engine::bus::EventBus;
+use crate::engine::context::{Context, DeviceRecord, SourceState, TrackSlot, target_of};
+use crate::engine::media::{SourceMedia, TrackPipe};
 use crate::{
     MediaStreamError, MediaStreamTrack, MediaStreamTrackKind, MediaStreamTrackState,
     VideoResizeModeEnum,
 };
+use mediacapture_hal::sync::lock;
 
 /// The "backend" of generated tracks: it has no devices and opens nothing.
 struct GeneratorBackend;

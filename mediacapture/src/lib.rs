@@ -60,11 +60,10 @@
 
 mod api;
 mod block_on;
-mod context;
 #[cfg(feature = "image-capture")]
 mod deadline;
+mod engine;
 mod generator;
-mod media;
 pub mod permissions;
 pub mod platform;
 #[cfg(feature = "recorder")]
@@ -90,7 +89,7 @@ pub use api::media_stream_track::MediaStreamTrack;
 pub use api::media_stream_track_processor::{MAX_BUFFER_SIZE, MediaStreamTrackProcessor};
 pub use api::video_track_generator::VideoTrackGenerator;
 pub use block_on::block_on;
-pub use media::MediaStreamTrackStats;
+pub use engine::media::MediaStreamTrackStats;
 pub use mediacapture_hal::frame::{
     AudioData, AudioSampleFormat, AudioSamples, MediaFrame, PlaneLayout, Rect, VideoColorSpace,
     VideoFrame, VideoPixelFormat,

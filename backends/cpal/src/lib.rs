@@ -14,11 +14,12 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 
+use mediacapture_hal::sync::lock;
 use mediacapture_hal::{
     AudioData, AudioDeviceCapabilities, Backend, BackendError, BackendErrorKind,
     DeviceCapabilities, DeviceDescriptor, DeviceEvent, DeviceEventSink, DeviceHandle, EndReason,
@@ -33,10 +34,6 @@ pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 const COMMON_RATES: &[u32] = &[
     8_000, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000, 96_000,
 ];
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 fn other(what: &str, e: impl std::fmt::Display) -> BackendError {
     BackendError::new(BackendErrorKind::Other, format!("{what}: {e}"))

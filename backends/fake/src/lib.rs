@@ -24,12 +24,13 @@ pub mod pattern;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub use config::{FakeConfigError, FakeDevicesConfig};
 use config::{FakeDeviceSpec, Script};
+use mediacapture_hal::sync::lock;
 use mediacapture_hal::{
     AudioData, Backend, BackendError, BackendErrorKind, DeviceCapabilities, DeviceDescriptor,
     DeviceEvent, DeviceEventSink, DeviceHandle, EndReason, FramePool, HotplugObserver,
@@ -104,12 +105,6 @@ impl State {
             })
             .collect()
     }
-}
-
-/// A poisoned lock only means another thread panicked while holding it; the state is still
-/// consistent for our purposes (every update is a single assignment), so keep going.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[derive(Clone, Debug)]

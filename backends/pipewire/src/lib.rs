@@ -21,10 +21,11 @@ mod run;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use mediacapture_hal::sync::lock;
 use mediacapture_hal::{
     AudioDeviceCapabilities, Backend, BackendError, BackendErrorKind, DeviceCapabilities,
     DeviceDescriptor, DeviceEventSink, DeviceHandle, HotplugObserver, MediaDeviceKind, MediaSink,
@@ -43,10 +44,6 @@ const FIRST_SYNC: Duration = Duration::from_secs(3);
 /// How long `new`, once the registry is synced, waits for the formats of cameras that say they
 /// have some but whose formats have not arrived yet.
 const FIRST_FORMATS: Duration = Duration::from_secs(1);
-
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// A node as the registry shows it.
 #[derive(Clone, Debug)]

@@ -17,7 +17,8 @@ use mediacapture_hal::{
 };
 
 use crate::formats::{self, Plane};
-use crate::{Cmd, NodeInfo, NodeMode, RECONNECT_INTERVAL, STALL_TIMEOUT, Shared, lock};
+use crate::{Cmd, NodeInfo, NodeMode, RECONNECT_INTERVAL, STALL_TIMEOUT, Shared};
+use mediacapture_hal::sync::lock;
 
 /// The thread's body: connect, run until the daemon goes or the backend quits, and again.
 pub(crate) fn thread_main(

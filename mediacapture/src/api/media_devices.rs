@@ -11,12 +11,11 @@ use mediacapture_hal::{
     Backend, BackendErrorKind, DeviceCapabilities, HotplugObserver, MediaSink, NativeConfig,
 };
 
-use crate::api::events::{
-    DEFAULT_EVENT_CAPACITY, DeviceChangeEvent, EventBus, EventSubscription, lock,
-};
+use crate::api::events::DeviceChangeEvent;
 use crate::api::media_stream_track::defaults_for_hint;
-use crate::context::{Context, DeviceRecord, SourceState, TrackSlot, target_of};
-use crate::media::{SourceMedia, TrackPipe};
+use crate::engine::bus::{DEFAULT_EVENT_CAPACITY, EventBus, EventSubscription};
+use crate::engine::context::{Context, DeviceRecord, SourceState, TrackSlot, target_of};
+use crate::engine::media::{SourceMedia, TrackPipe};
 use crate::permissions::{
     PermissionName, PermissionPolicy, PermissionRequest, PermissionState, PromptCallback,
 };
@@ -25,6 +24,7 @@ use crate::{
     MediaStreamError, MediaStreamTrack, MediaStreamTrackKind, MediaStreamTrackState,
     MediaTrackCapabilities, MediaTrackConstraints, MediaTrackSupportedConstraints,
 };
+use mediacapture_hal::sync::lock;
 
 /// The entry point: lists devices and opens them as tracks.
 ///

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::events::{EventBus, EventSubscription, lock};
+use crate::engine::bus::{EventBus, EventSubscription};
 use crate::recorder::{
     self, AUDIO_QUEUE, AudioPlan, Core, Counters, MIN_TIMESLICE, Msg, Plan, Status, VIDEO_QUEUE,
     VideoPlan, mime,
@@ -22,6 +22,7 @@ use crate::{
     MediaStreamTrackProcessor, MediaStreamTrackState, RecordingState,
 };
 use mediacapture_codecs::{Container, VideoCodec};
+use mediacapture_hal::sync::lock;
 
 /// The default `videoBitsPerSecond` (Chrome's).
 pub const DEFAULT_VIDEO_BITS_PER_SECOND: u32 = 2_500_000;

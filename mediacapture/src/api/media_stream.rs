@@ -3,11 +3,10 @@
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use crate::api::events::{
-    DEFAULT_EVENT_CAPACITY, EventBus, EventSubscription, MediaStreamTrackEvent,
-    MediaStreamTrackEventType, lock,
-};
+use crate::api::events::{MediaStreamTrackEvent, MediaStreamTrackEventType};
+use crate::engine::bus::{DEFAULT_EVENT_CAPACITY, EventBus, EventSubscription};
 use crate::{MediaStreamTrack, MediaStreamTrackKind, MediaStreamTrackState};
+use mediacapture_hal::sync::lock;
 
 /// A set of tracks with an id.
 ///

@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use mediacapture_core::{DeviceOffer, SelectionDefaults, select_settings};
 
-use crate::api::events::{DEFAULT_EVENT_CAPACITY, EventBus, EventSubscription, TrackEvent};
-use crate::context::{Context, DeviceRecord, TrackSlot, target_of};
-use crate::media::{MediaStreamTrackStats, TrackPipe};
+use crate::TrackEvent;
+use crate::engine::bus::{DEFAULT_EVENT_CAPACITY, EventBus, EventSubscription};
+use crate::engine::context::{Context, DeviceRecord, TrackSlot, target_of};
+use crate::engine::media::{MediaStreamTrackStats, TrackPipe};
 use crate::{
     MediaStreamError, MediaStreamTrackKind, MediaStreamTrackState, MediaTrackCapabilities,
     MediaTrackConstraints, MediaTrackSettings, types::device::NativeConfig,

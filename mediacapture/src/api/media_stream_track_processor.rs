@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use mediacapture_hal::MediaFrame;
 
-use crate::api::events::{EventSubscription, RecvTimeoutError, TryRecvError};
+use crate::engine::bus::{EventSubscription, RecvTimeoutError, TryRecvError};
 use crate::{MediaStreamError, MediaStreamTrack, MediaStreamTrackKind};
 
 /// Reads the frames of a track: [`VideoFrame`](crate::VideoFrame)s of a video track,

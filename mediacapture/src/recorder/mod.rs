@@ -28,16 +28,17 @@ use mediacapture_codecs::opus::{OPUS_RATES, OpusEncoder};
 use mediacapture_codecs::vpx::{VpxConfig, VpxEncoder};
 use mediacapture_codecs::{Container, EncodedChunk, Muxer, TrackInfo, VideoCodec};
 
-use crate::api::events::{EventBus, lock};
 use crate::api::media_recorder::{
     BlobEvent, RECORDER_EVENT_BYTES, RECORDER_EVENT_CAPACITY, RecorderEvent,
 };
-use crate::media::AudioConverter;
+use crate::engine::bus::EventBus;
+use crate::engine::media::AudioConverter;
 use crate::{
     AudioData, AudioSamples, Blob, MediaFrame, MediaStream, MediaStreamError,
     MediaStreamTrackProcessor, RecordingState, RecvTimeoutError, VideoColorSpace, VideoFrame,
     VideoPixelFormat,
 };
+use mediacapture_hal::sync::lock;
 
 /// Messages to a controller, from the recorder's methods and from its encoder threads.
 pub(crate) enum Msg {

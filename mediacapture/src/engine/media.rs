@@ -25,7 +25,8 @@ use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer
 use mediacapture_hal::frame::FrameError;
 use mediacapture_hal::{AudioData, FramePool, MediaFrame, VideoFrame, VideoPixelFormat};
 
-use crate::api::events::{EventBus, lock};
+use crate::engine::bus::EventBus;
+use mediacapture_hal::sync::lock;
 
 /// What a track wants from its source's frames.
 #[derive(Clone, Copy, Debug, PartialEq)]

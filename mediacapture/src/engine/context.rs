@@ -16,12 +16,14 @@ use mediacapture_hal::{
     Backend, DeviceDescriptor, DeviceEvent, DeviceEventSink, DeviceHandle, NativeConfig,
 };
 
-use crate::api::events::{EventBus, TrackEvent, lock};
-use crate::media::{SourceMedia, Target, TrackPipe};
+use crate::TrackEvent;
+use crate::engine::bus::EventBus;
+use crate::engine::media::{SourceMedia, Target, TrackPipe};
 use crate::{
     MediaStreamTrackKind, MediaStreamTrackState, MediaTrackCapabilities, MediaTrackConstraints,
     MediaTrackSettings, VideoResizeModeEnum,
 };
+use mediacapture_hal::sync::lock;
 
 /// A device as one `MediaDevices` sees it: the backend's descriptor plus the ids it exposes.
 pub(crate) struct DeviceRecord {

@@ -1,0 +1,591 @@
+//! The bounded fan-out queue under every event target and frame reader: an [`EventBus`] (one
+//! per target) queues each event on every live [`EventSubscription`] (one per reader), each
+//! bounded, dropping its oldest droppable event when full and counting it. The rules a program
+//! sees are in the public [`events`](crate::events) module, which re-exports what is public
+//! here.
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::sync::{Arc, Condvar, Mutex};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use mediacapture_hal::sync::lock;
+
+/// How many events a subscription queues before it drops the oldest.
+pub const DEFAULT_EVENT_CAPACITY: usize = 64;
+
+/// A queued event: its size in bytes (what `emit_lossless` bounds) and whether it may be
+/// dropped to make room.
+struct Item<E> {
+    event: E,
+    bytes: usize,
+    lossless: bool,
+}
+
+fn items<E>(events: VecDeque<E>) -> VecDeque<Item<E>> {
+    events
+        .into_iter()
+        .map(|event| Item {
+            event,
+            bytes: 0,
+            lossless: false,
+        })
+        .collect()
+}
+
+struct Queue<E> {
+    items: VecDeque<Item<E>>,
+    /// The bytes of the lossless events queued.
+    bytes: usize,
+    capacity: usize,
+    received: u64,
+    /// Threads blocked in `recv`/`recv_timeout`: only then does a new event need a wake-up.
+    waiting: usize,
+    dropped: u64,
+    closed: bool,
+    waker: Option<Waker>,
+}
+
+impl<E> Queue<E> {
+    fn pop(&mut self) -> Option<E> {
+        let item = self.items.pop_front()?;
+        self.bytes -= item.bytes;
+        Some(item.event)
+    }
+
+    /// Makes room for one more event by dropping the oldest one that may be dropped; `false`
+    /// when every queued event is lossless.
+    fn make_room(&mut self, overflow: &mut Vec<E>) -> bool {
+        if self.items.len() < self.capacity {
+            return true;
+        }
+        match self.items.iter().position(|i| !i.lossless) {
+            Some(at) => {
+                overflow.extend(self.items.remove(at).map(|i| i.event));
+                self.dropped += 1;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+struct Shared<E> {
+    queue: Mutex<Queue<E>>,
+    cond: Condvar,
+}
+
+/// A subscription to the events of one target; see the [`events`](crate::events) module for its rules.
+pub struct EventSubscription<E> {
+    shared: Arc<Shared<E>>,
+}
+
+impl<E> std::fmt::Debug for EventSubscription<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let q = lock(&self.shared.queue);
+        f.debug_struct("EventSubscription")
+            .field("queued", &q.items.len())
+            .field("dropped", &q.dropped)
+            .field("closed", &q.closed)
+            .finish()
+    }
+}
+
+/// Why [`EventSubscription::try_recv`] returned nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TryRecvError {
+    /// No event is queued now; more may come.
+    Empty,
+    /// No event is queued and none will come.
+    Closed,
+}
+
+/// Why [`EventSubscription::recv_timeout`] returned nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecvTimeoutError {
+    /// No event came in time; more may come.
+    Timeout,
+    /// No event is queued and none will come.
+    Closed,
+}
+
+impl<E> EventSubscription<E> {
+    /// Blocks until an event comes (`Some`) or the subscription ends (`None`).
+    pub fn recv(&self) -> Option<E> {
+        let mut q = lock(&self.shared.queue);
+        loop {
+            if let Some(e) = q.pop() {
+                return Some(e);
+            }
+            if q.closed {
+                return None;
+            }
+            q.waiting += 1;
+            q = self.shared.cond.wait(q).unwrap_or_else(|e| e.into_inner());
+            q.waiting -= 1;
+        }
+    }
+
+    /// Blocks until an event comes, the subscription ends, or `timeout` passes.
+    ///
+    /// # Errors
+    /// [`RecvTimeoutError::Timeout`] or [`RecvTimeoutError::Closed`].
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<E, RecvTimeoutError> {
+        let deadline = Instant::now() + timeout;
+        let mut q = lock(&self.shared.queue);
+        loop {
+            if let Some(e) = q.pop() {
+                return Ok(e);
+            }
+            if q.closed {
+                return Err(RecvTimeoutError::Closed);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(RecvTimeoutError::Timeout);
+            }
+            q.waiting += 1;
+            q = self
+                .shared
+                .cond
+                .wait_timeout(q, deadline - now)
+                .map(|(g, _)| g)
+                .unwrap_or_else(|e| e.into_inner().0);
+            q.waiting -= 1;
+        }
+    }
+
+    /// Returns a queued event without blocking.
+    ///
+    /// # Errors
+    /// [`TryRecvError::Empty`] or [`TryRecvError::Closed`].
+    pub fn try_recv(&self) -> Result<E, TryRecvError> {
+        let mut q = lock(&self.shared.queue);
+        match q.pop() {
+            Some(e) => Ok(e),
+            None if q.closed => Err(TryRecvError::Closed),
+            None => Err(TryRecvError::Empty),
+        }
+    }
+
+    /// How many events were dropped because this subscription's queue was full.
+    pub fn dropped(&self) -> u64 {
+        lock(&self.shared.queue).dropped
+    }
+
+    /// How many events reached this subscription (read, queued or dropped).
+    pub fn received(&self) -> u64 {
+        lock(&self.shared.queue).received
+    }
+
+    /// How many events are queued now.
+    #[cfg_attr(not(feature = "recorder"), allow(dead_code))] // The recorder's.
+    pub(crate) fn queued(&self) -> usize {
+        lock(&self.shared.queue).items.len()
+    }
+
+    /// How many events this subscription queues at most.
+    pub fn capacity(&self) -> usize {
+        lock(&self.shared.queue).capacity
+    }
+}
+
+impl<E> futures_core::Stream for EventSubscription<E> {
+    type Item = E;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<E>> {
+        let mut q = lock(&self.shared.queue);
+        if let Some(e) = q.pop() {
+            return Poll::Ready(Some(e));
+        }
+        if q.closed {
+            return Poll::Ready(None);
+        }
+        if !q.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            q.waker = Some(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+}
+
+impl<E> Iterator for EventSubscription<E> {
+    type Item = E;
+
+    /// Blocks like [`recv`](EventSubscription::recv).
+    fn next(&mut self) -> Option<E> {
+        self.recv()
+    }
+}
+
+/// The sending side: one per event target.
+pub(crate) struct EventBus<E> {
+    state: Mutex<BusState<E>>,
+}
+
+struct BusState<E> {
+    /// Strong references: a subscription whose reader is gone is the only one left holding
+    /// it (`strong_count == 1`) and is pruned on the next event.
+    subscribers: Vec<Arc<Shared<E>>>,
+    closed: bool,
+    /// For a bus made [`retaining`](EventBus::retaining) or
+    /// [`retaining_latest`](EventBus::retaining_latest), until its first subscription: the
+    /// events fired so far (at most `retain.limit`) and how many were dropped.
+    retained: Option<(VecDeque<E>, u64)>,
+    retain: Retain,
+}
+
+/// How a bus keeps events for its first subscription.
+#[derive(Clone, Copy)]
+struct Retain {
+    /// At most this many, the oldest dropped.
+    limit: usize,
+    /// Whether the dropped ones count as dropped for the first subscription (events: a
+    /// notice it missed) or not (frames: only the latest was ever meant for it).
+    counted: bool,
+}
+
+impl<E: Clone> EventBus<E> {
+    /// A bus whose events reach only the subscriptions made before they are fired (frame
+    /// readers, recorder events).
+    pub(crate) fn new() -> Self {
+        EventBus {
+            state: Mutex::new(BusState {
+                subscribers: Vec::new(),
+                closed: false,
+                retained: None,
+                retain: Retain {
+                    limit: DEFAULT_EVENT_CAPACITY,
+                    counted: true,
+                },
+            }),
+        }
+    }
+
+    /// A bus that keeps what it fires before its first subscription for that subscription
+    /// (an event target's events; see the [`events`](crate::events) module).
+    pub(crate) fn retaining() -> Self {
+        let bus = Self::new();
+        lock(&bus.state).retained = Some((VecDeque::new(), 0));
+        bus
+    }
+
+    /// A bus that keeps only the latest event it fires before its first subscription, for that
+    /// subscription (a track's frames: its first reader starts from the frame the track
+    /// delivered last, so that a frame delivered inside `getUserMedia` — the only frame of a
+    /// one-frame file — is not lost; drops are not counted). See
+    /// [`clear_retained`](Self::clear_retained).
+    pub(crate) fn retaining_latest() -> Self {
+        let bus = Self::new();
+        {
+            let mut st = lock(&bus.state);
+            st.retained = Some((VecDeque::new(), 0));
+            st.retain = Retain {
+                limit: 1,
+                counted: false,
+            };
+        }
+        bus
+    }
+
+    /// Forgets what a retaining bus kept so far (a frame decided before a track was disabled,
+    /// muted or reshaped is not one its first reader should see); later events are kept again.
+    pub(crate) fn clear_retained(&self) {
+        let old = {
+            let mut st = lock(&self.state);
+            match st.retained.as_mut() {
+                Some((items, _)) => std::mem::take(items),
+                None => VecDeque::new(),
+            }
+        };
+        drop(old);
+    }
+
+    pub(crate) fn subscribe(&self, capacity: usize) -> EventSubscription<E> {
+        let capacity = capacity.max(1);
+        let mut st = lock(&self.state);
+        let (mut items, mut dropped) = st.retained.take().unwrap_or_default();
+        let overflow: Vec<E> = items
+            .drain(..items.len().saturating_sub(capacity))
+            .collect();
+        dropped += overflow.len() as u64;
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue {
+                received: items.len() as u64 + dropped,
+                items: self::items(items),
+                bytes: 0,
+                capacity,
+                waiting: 0,
+                dropped,
+                closed: st.closed,
+                waker: None,
+            }),
+            cond: Condvar::new(),
+        });
+        if !st.closed {
+            st.subscribers.retain(|s| Arc::strong_count(s) > 1);
+            st.subscribers.push(Arc::clone(&shared));
+        }
+        drop(st);
+        drop(overflow);
+        EventSubscription { shared }
+    }
+
+    /// Queues `event` on every live subscription. Events dropped for lack of room are dropped
+    /// only after every lock is released (an event may hold the last handle of a track).
+    pub(crate) fn emit(&self, event: E) {
+        let mut overflow = Vec::new();
+        {
+            // The bus lock is held while queueing (it orders before each queue's lock), so
+            // that one event costs no allocation however many subscribers there are.
+            let mut st = lock(&self.state);
+            if st.closed {
+                return;
+            }
+            let retain = st.retain;
+            if let Some((items, dropped)) = st.retained.as_mut() {
+                if items.len() >= retain.limit {
+                    overflow.extend(items.pop_front());
+                    *dropped += u64::from(retain.counted);
+                }
+                items.push_back(event);
+                return;
+            }
+            st.subscribers.retain(|s| Arc::strong_count(s) > 1);
+            for s in &st.subscribers {
+                let (waker, waiting) = {
+                    let mut q = lock(&s.queue);
+                    if !q.make_room(&mut overflow) {
+                        // Full of lossless events: this one, which may be dropped, goes.
+                        q.dropped += 1;
+                        q.received += 1;
+                        continue;
+                    }
+                    q.items.push_back(Item {
+                        event: event.clone(),
+                        bytes: 0,
+                        lossless: false,
+                    });
+                    q.received += 1;
+                    (q.waker.take(), q.waiting > 0)
+                };
+                // No syscall when nobody is blocked on this subscription (checked under its
+                // lock, where a waiter registers before it sleeps, so no wake-up is lost).
+                if waiting {
+                    s.cond.notify_all();
+                }
+                if let Some(w) = waker {
+                    w.wake();
+                }
+            }
+        }
+        // Dropped events go only after every lock is released (an event may hold the last
+        // handle of a track, whose drop takes the context lock).
+        drop(overflow);
+    }
+
+    /// Queues `event`, which must not be lost (a recording's data), on every live
+    /// subscription. Where it does not fit — the queue is full of other such events, or
+    /// would hold more than `max_bytes` of them — the subscription gets `on_overflow()` as
+    /// its last event instead and ends, so that its reader learns what it missed rather than
+    /// missing it silently. Returns whether every subscription took the event.
+    #[cfg_attr(not(feature = "recorder"), allow(dead_code))] // The recorder's.
+    pub(crate) fn emit_lossless(
+        &self,
+        event: E,
+        bytes: usize,
+        max_bytes: usize,
+        on_overflow: impl Fn() -> E,
+    ) -> bool {
+        let mut overflow = Vec::new();
+        let mut all = true;
+        {
+            let mut st = lock(&self.state);
+            if st.closed {
+                return true;
+            }
+            st.subscribers.retain(|s| Arc::strong_count(s) > 1);
+            let mut failed = Vec::new();
+            for (i, s) in st.subscribers.iter().enumerate() {
+                let waker = {
+                    let mut q = lock(&s.queue);
+                    q.received += 1;
+                    // A blob alone always fits (one recorded without a timeslice may be
+                    // large); behind it, the bytes queued are bounded.
+                    let fits = q.bytes == 0 || q.bytes + bytes <= max_bytes;
+                    if fits && q.make_room(&mut overflow) {
+                        q.bytes += bytes;
+                        q.items.push_back(Item {
+                            event: event.clone(),
+                            bytes,
+                            lossless: true,
+                        });
+                    } else {
+                        // One past the capacity: the reader's last event, then the end.
+                        q.items.push_back(Item {
+                            event: on_overflow(),
+                            bytes: 0,
+                            lossless: true,
+                        });
+                        q.dropped += 1;
+                        q.closed = true;
+                        failed.push(i);
+                        all = false;
+                    }
+                    q.waker.take()
+                };
+                s.cond.notify_all();
+                if let Some(w) = waker {
+                    w.wake();
+                }
+            }
+            for i in failed.into_iter().rev() {
+                st.subscribers.remove(i);
+            }
+        }
+        drop(overflow);
+        all
+    }
+
+    /// Ends every subscription (after what they have queued) and every later one.
+    pub(crate) fn close(&self) {
+        let subs: Vec<Arc<Shared<E>>> = {
+            let mut st = lock(&self.state);
+            if st.closed {
+                return;
+            }
+            st.closed = true;
+            std::mem::take(&mut st.subscribers)
+        };
+        for s in subs {
+            let waker = {
+                let mut q = lock(&s.queue);
+                q.closed = true;
+                q.waker.take()
+            };
+            s.cond.notify_all();
+            if let Some(w) = waker {
+                w.wake();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_queue_drops_the_oldest_and_counts() {
+        let bus = EventBus::new();
+        let slow = bus.subscribe(3);
+        let fast = bus.subscribe(100);
+        for i in 0..10 {
+            bus.emit(i);
+        }
+        bus.close();
+        assert_eq!(slow.dropped(), 7);
+        assert_eq!(slow.collect::<Vec<_>>(), vec![7, 8, 9]);
+        assert_eq!(fast.dropped(), 0);
+        assert_eq!(fast.collect::<Vec<_>>(), (0..10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_retaining_bus_keeps_what_came_before_its_first_subscription() {
+        let bus = EventBus::retaining();
+        for i in 0..(DEFAULT_EVENT_CAPACITY as u32 + 3) {
+            bus.emit(i);
+        }
+        let first = bus.subscribe(DEFAULT_EVENT_CAPACITY + 1);
+        let second = bus.subscribe(8);
+        bus.emit(1000);
+        bus.close();
+        assert_eq!(first.dropped(), 3, "bounded: the oldest go, counted");
+        let got: Vec<u32> = first.collect();
+        assert_eq!(got.len(), DEFAULT_EVENT_CAPACITY + 1);
+        assert_eq!(got[0], 3);
+        assert_eq!(got.last(), Some(&1000));
+        assert_eq!(
+            second.collect::<Vec<_>>(),
+            vec![1000],
+            "only the first gets the past"
+        );
+        // A plain bus keeps nothing for later subscriptions.
+        let plain = EventBus::new();
+        plain.emit(1u8);
+        let late = plain.subscribe(4);
+        plain.close();
+        assert_eq!(late.collect::<Vec<_>>(), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn a_first_subscription_after_the_end_gets_the_past_then_ends() {
+        let bus = EventBus::retaining();
+        bus.emit("mute");
+        bus.emit("ended");
+        bus.close();
+        let s = bus.subscribe(2);
+        assert_eq!(s.collect::<Vec<_>>(), vec!["mute", "ended"]);
+    }
+
+    #[test]
+    fn closed_bus_gives_ended_subscriptions() {
+        let bus: EventBus<u8> = EventBus::new();
+        bus.close();
+        let s = bus.subscribe(4);
+        assert_eq!(s.try_recv(), Err(TryRecvError::Closed));
+        assert_eq!(s.recv(), None);
+        assert_eq!(
+            s.recv_timeout(Duration::from_millis(1)),
+            Err(RecvTimeoutError::Closed)
+        );
+    }
+
+    #[test]
+    fn recv_blocks_until_an_event_from_another_thread() {
+        let bus = Arc::new(EventBus::new());
+        let s = bus.subscribe(4);
+        assert_eq!(s.try_recv(), Err(TryRecvError::Empty));
+        assert_eq!(
+            s.recv_timeout(Duration::from_millis(5)),
+            Err(RecvTimeoutError::Timeout)
+        );
+        let b = Arc::clone(&bus);
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            b.emit(5u8);
+        });
+        assert_eq!(s.recv(), Some(5));
+        t.join().unwrap();
+    }
+
+    #[test]
+    fn the_stream_wakes_its_task() {
+        let bus = Arc::new(EventBus::new());
+        let mut s = bus.subscribe(4);
+        let b = Arc::clone(&bus);
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            b.emit(1u8);
+            b.close();
+        });
+        let first = crate::block_on(std::future::poll_fn(|cx| {
+            Pin::new(&mut s).poll_next_unpin_helper(cx)
+        }));
+        assert_eq!(first, Some(1));
+        let end = crate::block_on(std::future::poll_fn(|cx| {
+            Pin::new(&mut s).poll_next_unpin_helper(cx)
+        }));
+        assert_eq!(end, None);
+        t.join().unwrap();
+    }
+
+    trait PollHelper<E> {
+        fn poll_next_unpin_helper(self, cx: &mut Context<'_>) -> Poll<Option<E>>;
+    }
+    impl<E> PollHelper<E> for Pin<&mut EventSubscription<E>> {
+        fn poll_next_unpin_helper(self, cx: &mut Context<'_>) -> Poll<Option<E>> {
+            futures_core::Stream::poll_next(self, cx)
+        }
+    }
+}
