@@ -20,10 +20,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use fast_image_resize::images::{Image, ImageRef};
-use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use mediacapture_hal::frame::FrameError;
-use mediacapture_hal::{AudioData, FramePool, MediaFrame, VideoFrame, VideoPixelFormat};
+use mediacapture_hal::{MediaFrame, VideoFrame};
+use mediacapture_signal::{AudioConverter, Scaler, crop_and_scale};
 
 use crate::engine::bus::EventBus;
 use mediacapture_hal::sync::lock;
@@ -271,131 +270,6 @@ impl TrackPipe {
     }
 }
 
-/// Converts a source's audio to a track's sample rate and channel count: channels are remixed
-/// (averaged down to mono, duplicated up from mono, else mapped in turn), then resampled with
-/// rubato's band-limited sinc resampler. Output timestamps continue from the first input's.
-pub(crate) struct AudioConverter {
-    in_rate: u32,
-    in_channels: u32,
-    out_rate: u32,
-    out_channels: u32,
-    resampler: Option<rubato::Async<f32>>,
-    pending: Vec<f32>,
-    out: Vec<f32>,
-    first_ts: Option<i64>,
-    frames_out: u64,
-}
-
-impl AudioConverter {
-    pub(crate) fn new(a: &AudioData, out_rate: u32, out_channels: u32) -> Option<Self> {
-        let (in_rate, in_channels) = (a.sample_rate(), a.number_of_channels());
-        let resampler = if in_rate == out_rate {
-            None
-        } else {
-            let params = rubato::SincInterpolationParameters::new(
-                64,
-                rubato::WindowFunction::BlackmanHarris2,
-            );
-            let chunk = (in_rate as usize / 100).max(1);
-            match rubato::Async::<f32>::new_sinc(
-                out_rate as f64 / in_rate as f64,
-                1.0,
-                &params,
-                chunk,
-                out_channels as usize,
-                rubato::FixedAsync::Input,
-            ) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    log::warn!("cannot resample {in_rate} Hz to {out_rate} Hz: {e}");
-                    return None;
-                }
-            }
-        };
-        Some(AudioConverter {
-            in_rate,
-            in_channels,
-            out_rate,
-            out_channels,
-            resampler,
-            pending: Vec::new(),
-            out: Vec::new(),
-            first_ts: None,
-            frames_out: 0,
-        })
-    }
-
-    pub(crate) fn serves(&self, a: &AudioData, out_rate: u32, out_channels: u32) -> bool {
-        (
-            self.in_rate,
-            self.in_channels,
-            self.out_rate,
-            self.out_channels,
-        ) == (
-            a.sample_rate(),
-            a.number_of_channels(),
-            out_rate,
-            out_channels,
-        )
-    }
-
-    fn remix(&self, samples: Vec<f32>) -> Vec<f32> {
-        let (i, o) = (self.in_channels as usize, self.out_channels as usize);
-        if i == o {
-            return samples;
-        }
-        let mut out = Vec::with_capacity(samples.len() / i * o);
-        for frame in samples.chunks_exact(i) {
-            if o == 1 {
-                out.push(frame.iter().sum::<f32>() / i as f32);
-            } else {
-                out.extend((0..o).map(|c| frame[c % i]));
-            }
-        }
-        out
-    }
-
-    /// The converted audio for `a`, or `None` while the resampler gathers a full chunk.
-    pub(crate) fn convert(&mut self, a: &AudioData) -> Option<AudioData> {
-        let remixed = self.remix(a.to_f32());
-        let first = *self.first_ts.get_or_insert(a.timestamp());
-        let ch = self.out_channels as usize;
-        let samples = match self.resampler.as_mut() {
-            None => remixed,
-            Some(r) => {
-                use rubato::Resampler;
-                use rubato::audioadapter_buffers::direct::InterleavedSlice;
-                self.pending.extend_from_slice(&remixed);
-                let mut produced = Vec::new();
-                while self.pending.len() / ch >= r.input_frames_next() {
-                    let n_in = r.input_frames_next();
-                    let max_out = r.output_frames_max();
-                    self.out.resize(max_out * ch, 0.0);
-                    let input = InterleavedSlice::new(&self.pending[..n_in * ch], ch, n_in).ok()?;
-                    let mut output =
-                        InterleavedSlice::new_mut(&mut self.out[..], ch, max_out).ok()?;
-                    let (used, made) = match r.process_into_buffer(&input, &mut output, None) {
-                        Ok(v) => v,
-                        Err(e) => {
-                            log::warn!("resampling failed: {e}");
-                            return None;
-                        }
-                    };
-                    self.pending.drain(..used * ch);
-                    produced.extend_from_slice(&self.out[..made * ch]);
-                }
-                produced
-            }
-        };
-        if samples.is_empty() {
-            return None;
-        }
-        let ts = first + (self.frames_out as i64 * 1_000_000) / self.out_rate as i64;
-        self.frames_out += (samples.len() / ch) as u64;
-        AudioData::new_f32(self.out_rate, self.out_channels, ts, samples).ok()
-    }
-}
-
 /// A frame at `width`×`height`: the frame itself when it already is, else a centre crop to the
 /// target's aspect ratio scaled to the target (cached by size for this frame).
 fn adapt(
@@ -414,83 +288,6 @@ fn adapt(
     let v = crop_and_scale(f, width, height, scaler)?;
     scaled.insert((width, height), v.clone());
     Ok(v)
-}
-
-/// Crops an I420 frame around its centre to the aspect ratio of `width`×`height`, then scales it
-/// to that size (bilinear, plane by plane).
-pub(crate) fn crop_and_scale(
-    f: &VideoFrame,
-    width: u32,
-    height: u32,
-    scaler: &mut Scaler,
-) -> Result<VideoFrame, FrameError> {
-    if f.format() != VideoPixelFormat::I420 {
-        return Err(FrameError(format!(
-            "cannot scale {} frames yet",
-            f.format().as_str()
-        )));
-    }
-    let (sw, sh) = (f.coded_width() as f64, f.coded_height() as f64);
-    let target = width as f64 / height as f64;
-    let (cw, ch) = if sw / sh > target {
-        (sh * target, sh)
-    } else {
-        (sw, sw / target)
-    };
-    let (cx, cy) = ((sw - cw) / 2.0, (sh - ch) / 2.0);
-    let (layout, size) = VideoPixelFormat::I420.layout(width, height);
-    let mut out = scaler.pool.buffer(size);
-    let err = |e: &dyn std::fmt::Display| FrameError(e.to_string());
-    for (i, dst_l) in layout.iter().enumerate() {
-        let src_l = f.layout()[i];
-        let plane = f
-            .plane(i)
-            .ok_or_else(|| FrameError("missing plane".into()))?;
-        let src = ImageRef::new(
-            src_l.width as u32,
-            src_l.height as u32,
-            plane,
-            PixelType::U8,
-        )
-        .map_err(|e| err(&e))?;
-        let dst_buf = &mut out[dst_l.offset..dst_l.offset + dst_l.width * dst_l.height];
-        let mut dst = Image::from_slice_u8(
-            dst_l.width as u32,
-            dst_l.height as u32,
-            dst_buf,
-            PixelType::U8,
-        )
-        .map_err(|e| err(&e))?;
-        // Chroma planes are half size: scale the crop box with them.
-        let (kx, ky) = (src_l.width as f64 / sw, src_l.height as f64 / sh);
-        let options = ResizeOptions::new()
-            .resize_alg(ResizeAlg::Convolution(FilterType::Bilinear))
-            .crop(cx * kx, cy * ky, cw * kx, ch * ky);
-        scaler
-            .resizer
-            .resize(&src, &mut dst, &options)
-            .map_err(|e| err(&e))?;
-    }
-    Ok(
-        VideoFrame::new(VideoPixelFormat::I420, width, height, f.timestamp(), out)?
-            .with_duration(f.duration()),
-    )
-}
-
-/// What scaling needs, one per source (used on its capture thread): the resizer's scratch
-/// buffers and a bounded pool for the scaled frames.
-pub(crate) struct Scaler {
-    resizer: Resizer,
-    pool: FramePool,
-}
-
-impl Scaler {
-    pub fn new() -> Self {
-        Scaler {
-            resizer: Resizer::new(),
-            pool: FramePool::new(8),
-        }
-    }
 }
 
 /// A source's side of the media path: the pipes of its live tracks.
@@ -527,37 +324,6 @@ impl SourceMedia {
         let mut scaler = lock(&self.scaler);
         for p in &pipes {
             p.deliver(&frame, &mut scaled, &mut scaler);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use mediacapture_backend_fake::pattern::{Pattern, decode_frame_number};
-
-    #[test]
-    fn crop_and_scale_keeps_the_centre_and_the_picture() {
-        let f = VideoFrame::new(
-            VideoPixelFormat::I420,
-            1280,
-            720,
-            5,
-            Pattern::new(1280, 720).render(4242, 5),
-        )
-        .unwrap();
-        let mut r = Scaler::new();
-        for (w, h) in [(640, 360), (641, 361), (320, 240), (100, 100), (1280, 720)] {
-            let s = crop_and_scale(&f, w, h, &mut r).unwrap();
-            assert_eq!(
-                (s.coded_width(), s.coded_height(), s.timestamp()),
-                (w, h, 5)
-            );
-            assert_eq!(
-                decode_frame_number(s.plane(0).unwrap(), w, h, (1280, 720)),
-                Some(4242),
-                "{w}x{h}"
-            );
         }
     }
 }

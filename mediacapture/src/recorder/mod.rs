@@ -32,13 +32,13 @@ use crate::api::media_recorder::{
     BlobEvent, RECORDER_EVENT_BYTES, RECORDER_EVENT_CAPACITY, RecorderEvent,
 };
 use crate::engine::bus::EventBus;
-use crate::engine::media::AudioConverter;
 use crate::{
     AudioData, AudioSamples, Blob, MediaFrame, MediaStream, MediaStreamError,
     MediaStreamTrackProcessor, RecordingState, RecvTimeoutError, VideoColorSpace, VideoFrame,
     VideoPixelFormat,
 };
 use mediacapture_hal::sync::lock;
+use mediacapture_signal::AudioConverter;
 
 /// Messages to a controller, from the recorder's methods and from its encoder threads.
 pub(crate) enum Msg {
