@@ -27,13 +27,17 @@
 //! ```
 //!
 //! # Layout
+//! This crate is the facade: it re-exports [`mediacapture-main`](mediacapture_main) (Media
+//! Capture and Streams, its transform and stats: everything not behind a feature below) and,
+//! behind features, the sibling spec crates built on it: `mediacapture-record` (MediaStream
+//! Recording) and `mediacapture-image` (MediaStream Image Capture).
 //! - Spec types (constraints, settings, capabilities, enums, [`MediaStreamError`]) come from
-//!   `mediacapture-types` and are re-exported here.
-//! - The algorithms (fitness distance, SelectSettings) live in `mediacapture-core`.
+//!   `mediacapture-types`; the algorithms (fitness distance, SelectSettings) from
+//!   `mediacapture-core`; crop-and-scale and resampling from `mediacapture-signal`.
 //! - Devices come from backends behind the `mediacapture-hal` seam; [`platform`] is the one
 //!   place that names them. The fake backend is always available.
-//! - This crate holds the spec's interfaces, one file each: [`MediaDevices`],
-//!   [`MediaDeviceInfo`], [`MediaStream`], [`MediaStreamTrack`], and their [`events`].
+//! - The spec's interfaces, one file each: [`MediaDevices`], [`MediaDeviceInfo`],
+//!   [`MediaStream`], [`MediaStreamTrack`], and their [`events`].
 //!
 //! # Cargo features
 //! | feature | default | gives |
@@ -58,62 +62,17 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
 
-mod api;
-mod block_on;
-#[cfg(feature = "image-capture")]
-mod deadline;
-mod engine;
-mod generator;
-pub mod permissions;
-pub mod platform;
-#[cfg(feature = "recorder")]
-mod recorder;
+pub use mediacapture_main::*;
 
-pub use api::audio_track_generator::AudioTrackGenerator;
-pub use api::events::{
-    self, DeviceChangeEvent, EventSubscription, MediaStreamTrackEvent, MediaStreamTrackEventType,
-    RecvTimeoutError, TrackEvent, TryRecvError,
-};
 #[cfg(feature = "image-capture")]
-pub use api::image_capture::{FRAME_TIMEOUT, ImageBitmap, ImageCapture, PHOTO_TYPES, encode_photo};
-pub use api::media_device_info::MediaDeviceInfo;
-pub use api::media_devices::{MediaDevices, MediaDevicesBuilder};
+#[cfg_attr(docsrs, doc(cfg(feature = "image-capture")))]
+pub use mediacapture_image::{FRAME_TIMEOUT, ImageBitmap, ImageCapture, PHOTO_TYPES, encode_photo};
 #[cfg(feature = "recorder")]
-pub use api::media_recorder::{
+#[cfg_attr(docsrs, doc(cfg(feature = "recorder")))]
+pub use mediacapture_record::{
     BlobEvent, DEFAULT_AUDIO_BITS_PER_SECOND, DEFAULT_KEY_FRAME_INTERVAL_MS,
     DEFAULT_VIDEO_BITS_PER_SECOND, MediaRecorder, MediaRecorderOptions, MediaRecorderStats,
     RECORDER_EVENT_BYTES, RECORDER_EVENT_CAPACITY, RecorderEvent, SUPPORTED_TYPES, make_seekable,
-};
-pub use api::media_stream::MediaStream;
-pub use api::media_stream_track::MediaStreamTrack;
-pub use api::media_stream_track_processor::{MAX_BUFFER_SIZE, MediaStreamTrackProcessor};
-pub use api::video_track_generator::VideoTrackGenerator;
-pub use block_on::block_on;
-pub use engine::media::MediaStreamTrackStats;
-pub use mediacapture_hal::frame::{
-    AudioData, AudioSampleFormat, AudioSamples, MediaFrame, PlaneLayout, Rect, VideoColorSpace,
-    VideoFrame, VideoPixelFormat,
-};
-pub use permissions::{PermissionName, PermissionPolicy, PermissionRequest, PermissionState};
-
-pub use mediacapture_backend_fake::{self as fake, FakeBackend, FakeDevicesConfig};
-#[cfg(all(feature = "pipewire", target_os = "linux"))]
-#[cfg_attr(docsrs, doc(cfg(all(feature = "pipewire", target_os = "linux"))))]
-pub use mediacapture_backend_pipewire::{self as pipewire, PipeWireBackend};
-pub use mediacapture_hal as hal;
-/// Everything of `mediacapture-types`, including what a device can do
-/// ([`types::device`]) and the JSON helpers the dictionaries use.
-pub use mediacapture_types as types;
-// The spec's dictionaries, enums and error, by name.
-pub use mediacapture_types::{
-    BitrateMode, Blob, BoolOrConstraints, BooleanOrDOMString, Constrain, ConstrainBoolean,
-    ConstrainBooleanOrDOMString, ConstrainDOMString, ConstrainDouble, ConstrainULong,
-    ConstrainableProperty, DOMStringOrSequence, DoubleRange, EchoCancellationModeEnum,
-    FillLightMode, MediaDeviceKind, MediaSettingsRange, MediaStreamConstraints, MediaStreamError,
-    MediaStreamTrackKind, MediaStreamTrackState, MediaTrackCapabilities, MediaTrackConstraintSet,
-    MediaTrackConstraints, MediaTrackSettings, MediaTrackSupportedConstraints, PhotoCapabilities,
-    PhotoSettings, RecordingState, RedEyeReduction, SPEC_URL, ToJson, ULongRange,
-    VideoFacingModeEnum, VideoResizeModeEnum,
 };
 
 /// What most programs use, in one import: `use mediacapture::prelude::*;`.
@@ -122,16 +81,9 @@ pub use mediacapture_types::{
 /// dictionaries, frames and their reader and generators, the error, [`block_on`], and
 /// `MediaRecorder` / `ImageCapture` where their features are on.
 pub mod prelude {
-    pub use crate::{
-        AudioData, AudioTrackGenerator, Blob, DeviceChangeEvent, EventSubscription,
-        MediaDeviceInfo, MediaDeviceKind, MediaDevices, MediaFrame, MediaStream,
-        MediaStreamConstraints, MediaStreamError, MediaStreamTrack, MediaStreamTrackKind,
-        MediaStreamTrackProcessor, MediaStreamTrackState, MediaTrackConstraints,
-        MediaTrackSettings, PermissionPolicy, PhotoSettings, RecordingState, RecvTimeoutError,
-        ToJson, TrackEvent, VideoFrame, VideoPixelFormat, VideoTrackGenerator, block_on,
-    };
-    #[cfg(feature = "recorder")]
-    pub use crate::{BlobEvent, MediaRecorder, MediaRecorderOptions, RecorderEvent};
     #[cfg(feature = "image-capture")]
-    pub use crate::{ImageBitmap, ImageCapture};
+    pub use mediacapture_image::{ImageBitmap, ImageCapture};
+    pub use mediacapture_main::prelude::*;
+    #[cfg(feature = "recorder")]
+    pub use mediacapture_record::{BlobEvent, MediaRecorder, MediaRecorderOptions, RecorderEvent};
 }

@@ -2,7 +2,6 @@
 //!
 //! Corresponds to [MediaStream Image Capture](https://w3c.github.io/mediacapture-image/)
 //! (spec-notes §8).
-#![cfg_attr(docsrs, doc(cfg(feature = "image-capture")))]
 
 use std::fmt;
 use std::future::{Future, poll_fn};
@@ -11,7 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::deadline::with_deadline;
-use crate::{
+use mediacapture_main::ext;
+use mediacapture_main::{
     Blob, FillLightMode, MediaFrame, MediaSettingsRange, MediaStreamError, MediaStreamTrack,
     MediaStreamTrackKind, MediaStreamTrackProcessor, MediaStreamTrackState, MediaTrackConstraints,
     PhotoCapabilities, PhotoSettings, RedEyeReduction, VideoFrame,
@@ -97,7 +97,7 @@ struct PhotoState {
 /// Corresponds to [`ImageCapture`](https://w3c.github.io/mediacapture-image/#imagecaptureapi).
 ///
 /// Each method checks the track when it is *called* (as the spec's promise-returning methods
-/// do) and returns a future for the rest, which works with any runtime or [`block_on`](crate::block_on).
+/// do) and returns a future for the rest, which works with any runtime or [`block_on`](mediacapture_main::block_on).
 /// The futures wait at most [`FRAME_TIMEOUT`] for a frame.
 ///
 /// Photos come from the track's source in its current native mode: `imageWidth` and
@@ -106,7 +106,8 @@ struct PhotoState {
 /// is not switched to another mode, so other tracks on it are undisturbed.
 ///
 /// ```
-/// use mediacapture::*;
+/// use mediacapture_image::*;
+/// use mediacapture_main::*;
 /// let devices = MediaDevices::builder().fake_default_devices().build()?;
 /// let stream = block_on(devices.get_user_media(MediaStreamConstraints::video()))?;
 /// let capture = ImageCapture::new(&stream.get_video_tracks()[0])?;
@@ -139,18 +140,13 @@ impl ImageCapture {
                 "ImageCapture needs a video track",
             ));
         }
-        let fill =
-            track
-                .source_info()
-                .and_then(|(device, _)| match &device.descriptor.capabilities {
-                    DeviceCapabilities::Video(v)
-                        if v.fill_light_mode.contains(&FillLightMode::Auto) =>
-                    {
-                        Some(FillLightMode::Auto)
-                    }
-                    DeviceCapabilities::Video(v) => v.fill_light_mode.first().copied(),
-                    _ => None,
-                });
+        let fill = ext::track_source(track).and_then(|source| match &source.capabilities {
+            DeviceCapabilities::Video(v) if v.fill_light_mode.contains(&FillLightMode::Auto) => {
+                Some(FillLightMode::Auto)
+            }
+            DeviceCapabilities::Video(v) => v.fill_light_mode.first().copied(),
+            _ => None,
+        });
         Ok(ImageCapture {
             track: track.new_handle(),
             state: Arc::new(Mutex::new(PhotoState {
@@ -347,15 +343,14 @@ impl ImageCapture {
 
 /// The photo capabilities of a live camera track.
 fn photo_capabilities(track: &MediaStreamTrack) -> Result<PhotoCapabilities, MediaStreamError> {
-    let (device, native) = track
-        .source_info()
+    let source = ext::track_source(track)
         .ok_or_else(|| MediaStreamError::operation("the track has ended"))?;
     let (DeviceCapabilities::Video(v), NativeConfig::Video(mode)) =
-        (&device.descriptor.capabilities, &native)
+        (&source.capabilities, &source.native)
     else {
         return Err(MediaStreamError::operation("the track has no camera"));
     };
-    if device.generated {
+    if source.generated {
         return Err(MediaStreamError::operation(
             "a generated track has no camera to take photos with",
         ));

@@ -18,7 +18,7 @@ use mediacapture_hal::sync::lock;
 /// cloned tracks). The stream keeps its tracks in insertion order.
 ///
 /// ```
-/// use mediacapture::{MediaDevices, MediaStream, MediaStreamConstraints, block_on};
+/// use mediacapture_main::{MediaDevices, MediaStream, MediaStreamConstraints, block_on};
 /// let devices = MediaDevices::builder().fake_default_devices().build()?;
 /// let stream = block_on(devices.get_user_media(MediaStreamConstraints::new(true, true)))?;
 /// assert_eq!(stream.id().len(), 36);
@@ -29,7 +29,7 @@ use mediacapture_hal::sync::lock;
 ///     t.stop();
 /// }
 /// assert!(!stream.active() && !copy.active());
-/// # Ok::<(), mediacapture::MediaStreamError>(())
+/// # Ok::<(), mediacapture_main::MediaStreamError>(())
 /// ```
 pub struct MediaStream {
     inner: Arc<StreamInner>,
@@ -177,7 +177,6 @@ impl MediaStream {
     }
 
     /// A number that changes whenever a track is added or removed.
-    #[cfg_attr(not(feature = "recorder"), allow(dead_code))]
     pub(crate) fn track_set_version(&self) -> u64 {
         self.inner
             .version

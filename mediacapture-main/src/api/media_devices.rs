@@ -36,7 +36,7 @@ use mediacapture_hal::sync::lock;
 /// the same object); `Send + Sync`.
 ///
 /// ```
-/// use mediacapture::*;
+/// use mediacapture_main::*;
 /// let devices = MediaDevices::builder().fake_default_devices().build()?;
 /// let c = MediaStreamConstraints::from_json(r#"{"video":{"width":{"exact":641},"height":{"exact":361}}}"#)?;
 /// let stream = block_on(devices.get_user_media(c))?;

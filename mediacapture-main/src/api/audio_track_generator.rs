@@ -13,7 +13,7 @@ use crate::{AudioData, MediaFrame, MediaStreamError, MediaStreamTrack, MediaStre
 /// `channelCount` and `sampleSize` settings follow the latest data written.
 ///
 /// ```
-/// use mediacapture::*;
+/// use mediacapture_main::*;
 /// let generator = AudioTrackGenerator::new();
 /// let reader = MediaStreamTrackProcessor::new(generator.track(), None)?;
 /// generator.write(&AudioData::new_s16(16_000, 2, 0, vec![7i16; 320]).unwrap())?;

@@ -89,7 +89,7 @@ impl<F> Drop for WithDeadline<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::block_on;
+    use mediacapture_main::block_on;
 
     #[test]
     fn ready_futures_pass_and_pending_ones_time_out() {

@@ -4,12 +4,8 @@
 
 pub mod audio_track_generator;
 pub mod events;
-#[cfg(feature = "image-capture")]
-pub mod image_capture;
 pub mod media_device_info;
 pub mod media_devices;
-#[cfg(feature = "recorder")]
-pub mod media_recorder;
 pub mod media_stream;
 pub mod media_stream_track;
 pub mod media_stream_track_processor;

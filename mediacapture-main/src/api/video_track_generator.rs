@@ -17,7 +17,7 @@ use crate::{MediaFrame, MediaStreamError, MediaStreamTrack, MediaStreamTrackKind
 /// `ended`).
 ///
 /// ```
-/// use mediacapture::*;
+/// use mediacapture_main::*;
 /// let generator = VideoTrackGenerator::new();
 /// let reader = MediaStreamTrackProcessor::new(generator.track(), Some(4))?;
 /// generator.write(&VideoFrame::black_i420(320, 240, 1_000).unwrap())?;

@@ -21,7 +21,7 @@ use crate::{MediaStreamError, MediaStreamTrack, MediaStreamTrackKind};
 /// The processor ends (`read` returns `None`, the `Stream` ends) after the track ends.
 ///
 /// ```
-/// use mediacapture::*;
+/// use mediacapture_main::*;
 /// let devices = MediaDevices::builder().fake_default_devices().build()?;
 /// let c = MediaStreamConstraints::from_json(r#"{"video":{"width":{"exact":320},"height":{"exact":180}}}"#)?;
 /// let track = block_on(devices.get_user_media(c))?.get_video_tracks().remove(0);
@@ -105,7 +105,6 @@ impl MediaStreamTrackProcessor {
     }
 
     /// How many frames are waiting to be read.
-    #[cfg_attr(not(feature = "recorder"), allow(dead_code))] // The recorder's.
     pub(crate) fn queued(&self) -> usize {
         self.frames.queued()
     }

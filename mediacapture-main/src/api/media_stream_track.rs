@@ -342,7 +342,6 @@ impl MediaStreamTrack {
 
     /// The device behind a live track and its source's current native configuration
     /// (`None` once the track has ended).
-    #[cfg_attr(not(feature = "image-capture"), allow(dead_code))]
     pub(crate) fn source_info(&self) -> Option<(Arc<DeviceRecord>, NativeConfig)> {
         let st = self.inner.ctx.lock();
         let slot = st.tracks.get(&self.inner.key)?;

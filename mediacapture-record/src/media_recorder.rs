@@ -2,8 +2,7 @@
 //!
 //! Corresponds to [MediaStream Recording](https://w3c.github.io/mediacapture-record/)
 //! (spec-notes §7). The engine (encoder threads, controller, containers) is in
-//! `src/recorder/`.
-#![cfg_attr(docsrs, doc(cfg(feature = "recorder")))]
+//! `recorder.rs`; the events in `blob_event.rs`.
 
 use std::fmt;
 use std::sync::atomic::Ordering;
@@ -12,17 +11,19 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::bus::{EventBus, EventSubscription};
+use crate::blob_event::{RECORDER_EVENT_CAPACITY, RecorderEvent};
+use crate::mime;
 use crate::recorder::{
     self, AUDIO_QUEUE, AudioPlan, Core, Counters, MIN_TIMESLICE, Msg, Plan, Status, VIDEO_QUEUE,
-    VideoPlan, mime,
-};
-use crate::{
-    BitrateMode, Blob, MediaStream, MediaStreamError, MediaStreamTrackKind,
-    MediaStreamTrackProcessor, MediaStreamTrackState, RecordingState,
+    VideoPlan,
 };
 use mediacapture_codecs::{Container, VideoCodec};
 use mediacapture_hal::sync::lock;
+use mediacapture_main::ext::{self, EventBus};
+use mediacapture_main::{
+    BitrateMode, EventSubscription, MediaStream, MediaStreamError, MediaStreamTrackKind,
+    MediaStreamTrackProcessor, MediaStreamTrackState, RecordingState,
+};
 
 /// The default `videoBitsPerSecond` (Chrome's).
 pub const DEFAULT_VIDEO_BITS_PER_SECOND: u32 = 2_500_000;
@@ -31,15 +32,6 @@ pub const DEFAULT_AUDIO_BITS_PER_SECOND: u32 = 128_000;
 /// The keyframe interval when neither `videoKeyFrameIntervalDuration` nor
 /// `videoKeyFrameIntervalCount` is given, in ms.
 pub const DEFAULT_KEY_FRAME_INTERVAL_MS: f64 = 2_000.0;
-/// Room in a recorder event subscription: at the smallest timeslice (10 ms), 10 s of
-/// `dataavailable` events. Blobs are never dropped: a subscriber whose queue is full of them
-/// gets an `error` event and its subscription ends, and the recording fails (see
-/// [`MediaRecorder::events`]); other events (`pause`, `resume`) may be dropped to make room,
-/// counted by [`EventSubscription::dropped`]. Keep reading.
-pub const RECORDER_EVENT_CAPACITY: usize = 1024;
-/// The most blob bytes a recorder event subscription queues: a subscriber this far behind
-/// gets an `error` event instead of the next blob (see [`MediaRecorder::events`]).
-pub const RECORDER_EVENT_BYTES: usize = 256 << 20;
 /// The types this recorder records, each as `isTypeSupported` accepts it (parameter order,
 /// case and spacing may vary; `codecs` may be left out for the container's default codecs).
 /// `""` (the default, `video/webm;codecs=vp8,opus` or `audio/webm;codecs=opus`) is accepted
@@ -131,72 +123,9 @@ impl MediaRecorderOptions {
     /// it.
     pub fn from_json(json: &str) -> Result<Self, MediaStreamError> {
         // Strict, like the constraint dictionaries: no trailing data, no duplicate member.
-        crate::types::parse_json(json).map_err(|e| {
+        mediacapture_main::types::parse_json(json).map_err(|e| {
             MediaStreamError::type_error(format!("MediaRecorderOptions: {}", e.message()))
         })
-    }
-}
-
-/// A `dataavailable` event: the next piece of the recording.
-///
-/// Corresponds to [`BlobEvent`](https://w3c.github.io/mediacapture-record/#blobevent-section).
-#[derive(Clone, Debug, PartialEq)]
-pub struct BlobEvent {
-    data: Blob,
-    timecode: f64,
-}
-
-impl BlobEvent {
-    /// An event carrying `data`, whose first chunk is at `timecode` ms.
-    pub fn new(data: Blob, timecode: f64) -> Self {
-        BlobEvent { data, timecode }
-    }
-    /// The bytes: the next slice of the file (the slices of one recording, concatenated,
-    /// are the file); its type is the recorder's `mimeType`.
-    pub fn data(&self) -> &Blob {
-        &self.data
-    }
-    /// The time of the blob's first chunk after the recording's first, in ms (0 for the first
-    /// blob; never decreasing).
-    pub fn timecode(&self) -> f64 {
-        self.timecode
-    }
-}
-
-/// A recorder's events, in the order the spec fires them.
-///
-/// Corresponds to `start`, `dataavailable` ([`BlobEvent`]), `pause`, `resume`, `stop` and
-/// `error` (an `ErrorEvent` whose `error` is the DOMException) of
-/// [`MediaRecorder`](https://w3c.github.io/mediacapture-record/#mediarecorder-api).
-#[derive(Clone, Debug)]
-pub enum RecorderEvent {
-    /// Recording began; `mimeType` now names the codecs.
-    Start,
-    /// A piece of the recording.
-    DataAvailable(BlobEvent),
-    /// Paused.
-    Pause,
-    /// Resumed.
-    Resume,
-    /// Stopped: the last event of a recording.
-    Stop,
-    /// The recording failed (it stops; `dataavailable` and `stop` follow unless the
-    /// configuration was refused before it started).
-    Error(MediaStreamError),
-}
-
-impl RecorderEvent {
-    /// The event's type: `"start"`, `"dataavailable"`, `"pause"`, `"resume"`, `"stop"`,
-    /// `"error"`.
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            RecorderEvent::Start => "start",
-            RecorderEvent::DataAvailable(_) => "dataavailable",
-            RecorderEvent::Pause => "pause",
-            RecorderEvent::Resume => "resume",
-            RecorderEvent::Stop => "stop",
-            RecorderEvent::Error(_) => "error",
-        }
     }
 }
 
@@ -232,7 +161,8 @@ pub struct MediaRecorderStats {
 /// frames (the file holds a gap); disabled tracks give black frames and silence.
 ///
 /// ```
-/// use mediacapture::*;
+/// use mediacapture_main::*;
+/// use mediacapture_record::*;
 /// let devices = MediaDevices::builder().fake_default_devices().build()?;
 /// let stream = block_on(devices.get_user_media(MediaStreamConstraints::from_json(
 ///     r#"{"video":{"width":320,"height":240},"audio":true}"#,
@@ -389,7 +319,7 @@ impl MediaRecorder {
     }
 
     /// A subscription to this recorder's events, holding up to [`RECORDER_EVENT_CAPACITY`]
-    /// events and [`RECORDER_EVENT_BYTES`] of blobs. It ends when the recorder is dropped
+    /// events and [`RECORDER_EVENT_BYTES`](crate::RECORDER_EVENT_BYTES) of blobs. It ends when the recorder is dropped
     /// (after its last recording's `stop`).
     ///
     /// Every `dataavailable` reaches every subscription, or the recording fails: a subscriber
@@ -561,7 +491,7 @@ impl MediaRecorder {
             unknown_codecs: unknown,
             timeslice: timeslice.map(|ms| Duration::from_millis(u64::from(ms)).max(MIN_TIMESLICE)),
             stream: self.stream.new_handle(),
-            stream_version: self.stream.track_set_version(),
+            stream_version: ext::track_set_version(&self.stream),
         };
         let (tx, clock, handle) = recorder::spawn(plan, &self.core, st.previous.take())?;
         st.state = RecordingState::Recording;

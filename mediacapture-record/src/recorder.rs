@@ -15,8 +15,6 @@
 //! queue would give; a new recording's controller first waits for the previous one to finish,
 //! so `stop` of one recording always comes before `start` of the next.
 
-pub(crate) mod mime;
-
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError as ChannelTimeout, SyncSender, sync_channel};
@@ -28,16 +26,14 @@ use mediacapture_codecs::opus::{OPUS_RATES, OpusEncoder};
 use mediacapture_codecs::vpx::{VpxConfig, VpxEncoder};
 use mediacapture_codecs::{Container, EncodedChunk, Muxer, TrackInfo, VideoCodec};
 
-use crate::api::media_recorder::{
-    BlobEvent, RECORDER_EVENT_BYTES, RECORDER_EVENT_CAPACITY, RecorderEvent,
-};
-use crate::engine::bus::EventBus;
-use crate::{
+use crate::blob_event::{BlobEvent, RECORDER_EVENT_BYTES, RECORDER_EVENT_CAPACITY, RecorderEvent};
+use mediacapture_hal::sync::lock;
+use mediacapture_main::ext::{self, EventBus};
+use mediacapture_main::{
     AudioData, AudioSamples, Blob, MediaFrame, MediaStream, MediaStreamError,
     MediaStreamTrackProcessor, RecordingState, RecvTimeoutError, VideoColorSpace, VideoFrame,
     VideoPixelFormat,
 };
-use mediacapture_hal::sync::lock;
 use mediacapture_signal::AudioConverter;
 
 /// Messages to a controller, from the recorder's methods and from its encoder threads.
@@ -527,7 +523,7 @@ impl Controller {
                 Err(ChannelTimeout::Disconnected) => end = Some(End::Requested),
             }
             // A track added to or removed from the stream's track set.
-            if end.is_none() && stream.track_set_version() != stream_version {
+            if end.is_none() && ext::track_set_version(stream) != stream_version {
                 end = Some(End::Error(MediaStreamError::invalid_modification(
                     "the recorded stream's track set changed",
                 )));
@@ -771,7 +767,7 @@ fn spawn_worker(
                     // Encode what was delivered before the stop (frames arriving after it are
                     // not recorded), as long as DRAIN_TIMEOUT allows; drop and count the rest.
                     let deadline = Instant::now() + DRAIN_TIMEOUT;
-                    let mut left = w.reader().queued();
+                    let mut left = ext::queued_frames(w.reader());
                     while left > 0 && Instant::now() < deadline {
                         let Ok(f) = w.reader().try_read() else { break };
                         left -= 1;

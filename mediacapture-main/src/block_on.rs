@@ -23,10 +23,10 @@ impl Wake for ThreadWaker {
 /// future; none of them needs a particular runtime.
 ///
 /// ```
-/// let devices = mediacapture::MediaDevices::builder().fake_default_devices().build()?;
-/// let list = mediacapture::block_on(devices.enumerate_devices());
+/// let devices = mediacapture_main::MediaDevices::builder().fake_default_devices().build()?;
+/// let list = mediacapture_main::block_on(devices.enumerate_devices());
 /// assert_eq!(list.len(), 4); // microphone, camera, and the speaker twice ("default" first)
-/// # Ok::<(), mediacapture::MediaStreamError>(())
+/// # Ok::<(), mediacapture_main::MediaStreamError>(())
 /// ```
 pub fn block_on<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);

@@ -180,7 +180,6 @@ impl<E> EventSubscription<E> {
     }
 
     /// How many events are queued now.
-    #[cfg_attr(not(feature = "recorder"), allow(dead_code))] // The recorder's.
     pub(crate) fn queued(&self) -> usize {
         lock(&self.shared.queue).items.len()
     }
@@ -218,8 +217,10 @@ impl<E> Iterator for EventSubscription<E> {
     }
 }
 
-/// The sending side: one per event target.
-pub(crate) struct EventBus<E> {
+/// The sending side: one per event target (a track, a stream, a `MediaDevices`, a recorder)
+/// or per frame source (a track's pipe). A sibling crate makes its own through
+/// [`ext`](crate::ext) for the events of its interfaces.
+pub struct EventBus<E> {
     state: Mutex<BusState<E>>,
 }
 
@@ -245,10 +246,16 @@ struct Retain {
     counted: bool,
 }
 
+impl<E: Clone> Default for EventBus<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<E: Clone> EventBus<E> {
     /// A bus whose events reach only the subscriptions made before they are fired (frame
     /// readers, recorder events).
-    pub(crate) fn new() -> Self {
+    pub fn new() -> Self {
         EventBus {
             state: Mutex::new(BusState {
                 subscribers: Vec::new(),
@@ -264,7 +271,7 @@ impl<E: Clone> EventBus<E> {
 
     /// A bus that keeps what it fires before its first subscription for that subscription
     /// (an event target's events; see the [`events`](crate::events) module).
-    pub(crate) fn retaining() -> Self {
+    pub fn retaining() -> Self {
         let bus = Self::new();
         lock(&bus.state).retained = Some((VecDeque::new(), 0));
         bus
@@ -275,7 +282,7 @@ impl<E: Clone> EventBus<E> {
     /// delivered last, so that a frame delivered inside `getUserMedia` — the only frame of a
     /// one-frame file — is not lost; drops are not counted). See
     /// [`clear_retained`](Self::clear_retained).
-    pub(crate) fn retaining_latest() -> Self {
+    pub fn retaining_latest() -> Self {
         let bus = Self::new();
         {
             let mut st = lock(&bus.state);
@@ -290,7 +297,7 @@ impl<E: Clone> EventBus<E> {
 
     /// Forgets what a retaining bus kept so far (a frame decided before a track was disabled,
     /// muted or reshaped is not one its first reader should see); later events are kept again.
-    pub(crate) fn clear_retained(&self) {
+    pub fn clear_retained(&self) {
         let old = {
             let mut st = lock(&self.state);
             match st.retained.as_mut() {
@@ -301,7 +308,9 @@ impl<E: Clone> EventBus<E> {
         drop(old);
     }
 
-    pub(crate) fn subscribe(&self, capacity: usize) -> EventSubscription<E> {
+    /// A new subscription that queues at most `capacity` events (at least 1). The first one
+    /// of a retaining bus starts with what the bus kept; on a closed bus it is already ended.
+    pub fn subscribe(&self, capacity: usize) -> EventSubscription<E> {
         let capacity = capacity.max(1);
         let mut st = lock(&self.state);
         let (mut items, mut dropped) = st.retained.take().unwrap_or_default();
@@ -333,7 +342,7 @@ impl<E: Clone> EventBus<E> {
 
     /// Queues `event` on every live subscription. Events dropped for lack of room are dropped
     /// only after every lock is released (an event may hold the last handle of a track).
-    pub(crate) fn emit(&self, event: E) {
+    pub fn emit(&self, event: E) {
         let mut overflow = Vec::new();
         {
             // The bus lock is held while queueing (it orders before each queue's lock), so
@@ -389,8 +398,7 @@ impl<E: Clone> EventBus<E> {
     /// would hold more than `max_bytes` of them — the subscription gets `on_overflow()` as
     /// its last event instead and ends, so that its reader learns what it missed rather than
     /// missing it silently. Returns whether every subscription took the event.
-    #[cfg_attr(not(feature = "recorder"), allow(dead_code))] // The recorder's.
-    pub(crate) fn emit_lossless(
+    pub fn emit_lossless(
         &self,
         event: E,
         bytes: usize,
@@ -448,7 +456,7 @@ impl<E: Clone> EventBus<E> {
     }
 
     /// Ends every subscription (after what they have queued) and every later one.
-    pub(crate) fn close(&self) {
+    pub fn close(&self) {
         let subs: Vec<Arc<Shared<E>>> = {
             let mut st = lock(&self.state);
             if st.closed {
