@@ -13,10 +13,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::blob_event::{RECORDER_EVENT_CAPACITY, RecorderEvent};
 use crate::mime;
-use crate::recorder::{
-    self, AUDIO_QUEUE, AudioPlan, Core, Counters, MIN_TIMESLICE, Msg, Plan, Status, VIDEO_QUEUE,
-    VideoPlan,
+use crate::recorder::controller;
+use crate::recorder::state::{
+    AUDIO_QUEUE, AudioPlan, Core, Counters, MIN_TIMESLICE, Msg, Plan, Status, VIDEO_QUEUE,
+    VideoPlan, inactivate, split_bits_per_second,
 };
+use crate::recorder::worker::opus_rate;
 use mediacapture_codecs::{Container, VideoCodec};
 use mediacapture_hal::sync::lock;
 use mediacapture_main::ext::{self, EventBus};
@@ -247,7 +249,7 @@ impl MediaRecorder {
                 .unwrap_or(DEFAULT_AUDIO_BITS_PER_SECOND),
         );
         if let Some(total) = options.bits_per_second {
-            (video, audio) = recorder::split_bits_per_second(total);
+            (video, audio) = split_bits_per_second(total);
         }
         let core = Arc::new(Core {
             status: Mutex::new(Status {
@@ -425,7 +427,7 @@ impl MediaRecorder {
                 match (video_track.is_some(), audio_track.is_some()) {
                     (true, false) => (total, 0),
                     (false, true) => (0, total),
-                    _ => recorder::split_bits_per_second(total),
+                    _ => split_bits_per_second(total),
                 };
         }
         // Step 7: the configuration.
@@ -459,7 +461,7 @@ impl MediaRecorder {
                     reader: MediaStreamTrackProcessor::new(t, Some(AUDIO_QUEUE))?,
                     bits_per_second: st.audio_bits_per_second,
                     variable: self.bitrate_mode == BitrateMode::Variable,
-                    sample_rate: recorder::opus_rate(s.sample_rate.unwrap_or(48_000)),
+                    sample_rate: opus_rate(s.sample_rate.unwrap_or(48_000)),
                     channels: s.channel_count.unwrap_or(1).clamp(1, 2),
                 })
             }
@@ -493,7 +495,7 @@ impl MediaRecorder {
             stream: self.stream.new_handle(),
             stream_version: ext::track_set_version(&self.stream),
         };
-        let (tx, clock, handle) = recorder::spawn(plan, &self.core, st.previous.take())?;
+        let (tx, clock, handle) = controller::spawn(plan, &self.core, st.previous.take())?;
         st.state = RecordingState::Recording;
         st.commands = Some(tx);
         st.clock = Some(clock);
@@ -512,7 +514,7 @@ impl MediaRecorder {
                 return;
             }
             let tx = st.commands.take();
-            recorder::inactivate(&mut st);
+            inactivate(&mut st);
             tx
         };
         if let Some(tx) = tx {
