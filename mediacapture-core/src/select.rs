@@ -104,7 +104,6 @@ impl Default for SelectionDefaults {
 
 /// The settings chosen for a track.
 #[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
 pub enum SelectedSettings {
     /// A video track.
     Video {

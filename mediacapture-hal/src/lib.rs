@@ -77,7 +77,6 @@ impl DeviceDescriptor {
 
 /// Why an open device ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum EndReason {
     /// The device was unplugged or otherwise disappeared.
     DeviceLost,
@@ -92,7 +91,6 @@ pub enum EndReason {
 
 /// What an open device reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum DeviceEvent {
     /// The device delivered its first media.
     Started,
@@ -158,7 +156,6 @@ pub trait Backend: Send + Sync {
 
 /// What kind of failure a [`BackendError`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum BackendErrorKind {
     /// The OS or the user refused access. Retrying does not help until permission changes.
     PermissionDenied,

@@ -16,12 +16,10 @@ use mediacapture_hal::{
 };
 
 use crate::engine::bus::EventBus;
-use crate::engine::context::{Context, DeviceRecord, SourceState, TrackSlot, target_of};
-use crate::engine::media::{SourceMedia, TrackPipe};
-use crate::{
-    MediaStreamError, MediaStreamTrack, MediaStreamTrackKind, MediaStreamTrackState,
-    VideoResizeModeEnum,
-};
+use crate::engine::context::{Context, DeviceRecord, target_of};
+use crate::engine::media::SourceMedia;
+use crate::engine::source::NewTrack;
+use crate::{MediaStreamError, MediaStreamTrack, MediaStreamTrackKind, VideoResizeModeEnum};
 use mediacapture_hal::sync::lock;
 
 /// The "backend" of generated tracks: it has no devices and opens nothing.
@@ -151,40 +149,22 @@ impl Generator {
         let native = nominal(kind);
         let rate = Arc::new(AtomicU64::new(0f64.to_bits()));
         let record = record_for(kind, &native, &rate);
-        let media = SourceMedia::new();
         let events = Arc::new(EventBus::retaining());
         let selected = as_is(&native);
-        let (source, key) = {
-            let mut st = ctx.lock();
-            let (source, key) = (st.key(), st.key());
-            let slot = TrackSlot {
-                source: Some(source),
+        let (source, key, media) = ctx.add_source(
+            &record,
+            &native,
+            NewTrack {
                 device: Arc::clone(&record),
                 kind,
-                state: MediaStreamTrackState::Live,
-                enabled: true,
-                muted: false,
-                content_hint: String::new(),
                 constraints: Default::default(),
-                settings: record.settings(&selected),
-                pipe: TrackPipe::new(target_of(&selected), false, true, false),
                 selected,
-                events: Arc::clone(&events),
-            };
-            let src = SourceState {
-                device: record,
-                native: native.clone(),
                 muted: false,
-                started: false,
-                handle: None,
-                tracks: vec![key],
-                media: Arc::clone(&media),
-            };
-            slot.attach_to(&src);
-            st.sources.insert(source, src);
-            st.tracks.insert(key, slot);
-            (source, key)
-        };
+                enabled: true,
+                keeps_latest: false,
+                events: Arc::clone(&events),
+            },
+        );
         let track = MediaStreamTrack::from_slot(&ctx, key, kind, String::new(), events);
         let g = Generator {
             ctx,

@@ -7,22 +7,20 @@ use mediacapture_backend_fake::{FakeBackend, FakeDevicesConfig};
 use mediacapture_core::{
     DeviceOffer, FailedConstraint, Selection, disallowed_required_constraint, ids, select_settings,
 };
-use mediacapture_hal::{
-    Backend, BackendErrorKind, DeviceCapabilities, HotplugObserver, MediaSink, NativeConfig,
-};
+use mediacapture_hal::{Backend, DeviceCapabilities, HotplugObserver, NativeConfig};
 
 use crate::api::events::DeviceChangeEvent;
 use crate::api::media_stream_track::defaults_for_hint;
 use crate::engine::bus::{DEFAULT_EVENT_CAPACITY, EventBus, EventSubscription};
-use crate::engine::context::{Context, DeviceRecord, SourceState, TrackSlot, target_of};
-use crate::engine::media::{SourceMedia, TrackPipe};
+use crate::engine::context::{Context, DeviceRecord, TrackSlot};
+use crate::engine::source::{NewTrack, StartFailure, start_failure};
 use crate::permissions::{
     PermissionName, PermissionPolicy, PermissionRequest, PermissionState, PromptCallback,
 };
 use crate::{
     ConstrainableProperty, MediaDeviceInfo, MediaDeviceKind, MediaStream, MediaStreamConstraints,
-    MediaStreamError, MediaStreamTrack, MediaStreamTrackKind, MediaStreamTrackState,
-    MediaTrackCapabilities, MediaTrackConstraints, MediaTrackSupportedConstraints,
+    MediaStreamError, MediaStreamTrack, MediaStreamTrackKind, MediaTrackCapabilities,
+    MediaTrackConstraints, MediaTrackSupportedConstraints,
 };
 use mediacapture_hal::sync::lock;
 
@@ -848,28 +846,31 @@ impl MediaDevices {
                     .map_err(|f| self.constraint_failure(&[kind], kind, f))?,
                 None => pick,
             };
-            let settings = device.settings(&selection.settings);
             let events = Arc::new(EventBus::retaining());
-            let slot = |source: u64, muted: bool| TrackSlot {
-                source: Some(source),
+            let new_track = |muted: bool| NewTrack {
                 device: Arc::clone(&device),
                 kind,
-                state: MediaStreamTrackState::Live,
-                enabled: true,
-                muted,
-                content_hint: String::new(),
                 constraints: cs.clone(),
                 selected: selection.settings.clone(),
-                settings: settings.clone(),
+                muted,
+                enabled: true,
+                keeps_latest: true,
                 events: Arc::clone(&events),
-                pipe: TrackPipe::new(target_of(&selection.settings), muted, true, true),
+            };
+            let track = |key: u64| {
+                MediaStreamTrack::from_slot(
+                    ctx,
+                    key,
+                    kind,
+                    device.descriptor.label.clone(),
+                    Arc::clone(&events),
+                )
             };
             // Step 11.5 (sharing): attach a new track to the running source.
             if let Some((source, _)) = shared {
                 let mut st = ctx.lock();
                 if let Some(src) = st.sources.get(&source) {
-                    let muted = src.muted;
-                    let new = slot(source, muted);
+                    let new = TrackSlot::new(Some(source), new_track(src.muted));
                     new.attach_to(src);
                     let key = st.key();
                     st.tracks.insert(key, new);
@@ -877,99 +878,21 @@ impl MediaDevices {
                         src.tracks.push(key);
                     }
                     drop(st);
-                    return Ok(MediaStreamTrack::from_slot(
-                        ctx,
-                        key,
-                        kind,
-                        device.descriptor.label.clone(),
-                        events,
-                    ));
+                    return Ok(track(key));
                 }
                 continue; // It stopped meanwhile: start it afresh.
             }
-            // Step 11.2-11.5: start the device. The source and its first track exist before
-            // the backend is called, so that no early event is lost.
+            // Step 11.2-11.5: start the device.
             let native = selection.native_config(&device.descriptor.capabilities);
-            let media = SourceMedia::new();
-            let (source, key) = {
-                let mut st = ctx.lock();
-                let source = st.key();
-                let key = st.key();
-                let src = SourceState {
-                    device: Arc::clone(&device),
-                    native: native.clone(),
-                    muted: false,
-                    started: false,
-                    handle: None,
-                    tracks: vec![key],
-                    media: Arc::clone(&media),
-                };
-                let first = slot(source, false);
-                first.attach_to(&src);
-                st.sources.insert(source, src);
-                st.tracks.insert(key, first);
-                (source, key)
-            };
-            // Frames go straight to the source's media path, never through the context.
-            let sink: MediaSink = Arc::new(move |frame| media.deliver(frame));
-            match device.backend.open(
-                &device.descriptor.hardware_id,
-                &native,
-                ctx.sink(source),
-                sink,
-            ) {
-                Ok(handle) => {
-                    let mut st = ctx.lock();
-                    match st.sources.get_mut(&source) {
-                        Some(src) => src.handle = Some(handle),
-                        None => {
-                            // It ended before we could keep it: the track has ended (and fired
-                            // `ended`); stop the device.
-                            drop(st);
-                            let mut handle = handle;
-                            handle.stop();
-                        }
-                    }
-                    return Ok(MediaStreamTrack::from_slot(
-                        ctx,
-                        key,
-                        kind,
-                        device.descriptor.label.clone(),
-                        events,
-                    ));
-                }
+            match ctx.start_source(&device, &native, new_track(false)) {
+                Ok(key) => return Ok(track(key)),
                 Err(e) => {
-                    {
-                        let mut st = ctx.lock();
-                        st.sources.remove(&source);
-                        st.tracks.remove(&key);
-                    }
                     log::info!("cannot open {:?}: {e}", device.descriptor.label);
                     candidates.retain(|d| !Arc::ptr_eq(d, &device));
-                    let label = &device.descriptor.label;
-                    last_failure = Some(match e.kind {
-                        // Step 7 of the spec lets the UA fail with NotAllowedError: the OS refused.
-                        BackendErrorKind::PermissionDenied => {
-                            return Err(MediaStreamError::not_allowed(format!(
-                                "the system refused access to {label:?}: {e}"
-                            )));
-                        }
-                        // Step 11.2. A hardware or OS lock (or unreadable media): NotReadableError
-                        // once none remain.
-                        BackendErrorKind::DeviceBusy | BackendErrorKind::NotReadable => {
-                            MediaStreamError::NotReadableError {
-                                message: format!(
-                                    "{label:?} cannot be read (in use by another program, or failing): {e}"
-                                ),
-                                source: Some(mediacapture_types::ErrorSource(Arc::new(e))),
-                            }
-                        }
-                        // Step 11.3. Any other failure: AbortError once none remain.
-                        _ => MediaStreamError::AbortError {
-                            message: format!("{label:?} could not be started: {e}"),
-                            source: Some(mediacapture_types::ErrorSource(Arc::new(e))),
-                        },
-                    });
+                    match start_failure(&device.descriptor.label, e) {
+                        StartFailure::Fatal(e) => return Err(e),
+                        StartFailure::TryNext(e) => last_failure = Some(e),
+                    }
                 }
             }
         }

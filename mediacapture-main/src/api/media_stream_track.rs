@@ -9,6 +9,7 @@ use crate::TrackEvent;
 use crate::engine::bus::{DEFAULT_EVENT_CAPACITY, EventBus, EventSubscription};
 use crate::engine::context::{Context, DeviceRecord, TrackSlot, target_of};
 use crate::engine::media::{MediaStreamTrackStats, TrackPipe};
+use crate::engine::source::NewTrack;
 use crate::{
     MediaStreamError, MediaStreamTrackKind, MediaStreamTrackState, MediaTrackCapabilities,
     MediaTrackConstraints, MediaTrackSettings, types::device::NativeConfig,
@@ -383,19 +384,24 @@ impl Clone for MediaStreamTrack {
         let key = {
             let mut st = ctx.lock();
             let key = st.key();
-            let copy = st.tracks.get(&self.inner.key).map(|s| TrackSlot {
-                source: s.source,
-                device: Arc::clone(&s.device),
-                kind: s.kind,
-                state: s.state,
-                enabled: s.enabled,
-                muted: s.muted,
-                content_hint: s.content_hint.clone(),
-                constraints: s.constraints.clone(),
-                selected: s.selected.clone(),
-                settings: s.settings.clone(),
-                events: Arc::clone(&events),
-                pipe: TrackPipe::new(target_of(&s.selected), s.muted, s.enabled, false),
+            let copy = st.tracks.get(&self.inner.key).map(|s| {
+                let mut copy = TrackSlot::new(
+                    s.source,
+                    NewTrack {
+                        device: Arc::clone(&s.device),
+                        kind: s.kind,
+                        constraints: s.constraints.clone(),
+                        selected: s.selected.clone(),
+                        muted: s.muted,
+                        enabled: s.enabled,
+                        keeps_latest: false,
+                        events: Arc::clone(&events),
+                    },
+                );
+                copy.state = s.state;
+                copy.content_hint = s.content_hint.clone();
+                copy.settings = s.settings.clone();
+                copy
             });
             if let Some(mut slot) = copy {
                 // Step 1. A new track on the same source, muted as the source is.

@@ -140,10 +140,6 @@ pub(crate) fn target_of(selected: &SelectedSettings) -> Target {
             sample_rate: a.sample_rate,
             channels: a.channel_count,
         },
-        _ => Target::Audio {
-            sample_rate: 0,
-            channels: 0,
-        },
     }
 }
 
@@ -335,7 +331,6 @@ impl Context {
                     }
                     handle.or_else(|| st.sources.remove(&source).and_then(|s| s.handle))
                 }
-                _ => None,
             }
         };
         stop_handles(handle);
