@@ -65,7 +65,8 @@ pub use api::events::{
     RecvTimeoutError, TrackEvent, TryRecvError,
 };
 pub use api::media_device_info::MediaDeviceInfo;
-pub use api::media_devices::{MediaDevices, MediaDevicesBuilder};
+pub use api::media_devices::MediaDevices;
+pub use api::media_devices::builder::MediaDevicesBuilder;
 pub use api::media_stream::MediaStream;
 pub use api::media_stream_track::MediaStreamTrack;
 pub use api::media_stream_track_processor::{MAX_BUFFER_SIZE, MediaStreamTrackProcessor};
