@@ -131,7 +131,7 @@ impl MediaDevices {
     ///
     /// Microphones come first, then cameras, then audio outputs (with a `"default"` entry first),
     /// default devices first within each kind. While device information may not be exposed
-    /// (under [`PermissionPolicy::Prompt`] before a grant, or after a denial) the list holds at
+    /// (under [`PermissionPolicy::Prompt`](crate::PermissionPolicy::Prompt) before a grant, or after a denial) the list holds at
     /// most one camera and one microphone, with empty ids and labels, and no outputs. Each call
     /// returns new objects. Never fails: a backend that cannot list its devices contributes
     /// none.

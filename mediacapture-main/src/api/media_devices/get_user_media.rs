@@ -84,7 +84,7 @@ impl MediaDevices {
     ///
     /// # Cancel safety
     /// The work is done when the future is first polled (opening devices on the polling thread;
-    /// a [`Prompt`](PermissionPolicy::Prompt) callback runs there too). Dropping the future
+    /// a [`Prompt`](crate::PermissionPolicy::Prompt) callback runs there too). Dropping the future
     /// after that drops the stream, which stops its tracks.
     #[doc(alias = "getUserMedia")]
     pub async fn get_user_media(

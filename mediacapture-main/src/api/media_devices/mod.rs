@@ -27,7 +27,7 @@ use crate::{ConstrainableProperty, MediaStreamError, MediaTrackSupportedConstrai
 ///
 /// One `MediaDevices` plays the role of one document's `navigator.mediaDevices`: it owns the
 /// sources it opened, hands out `groupId`s unique to it, and decides what device information
-/// the program may see under its [`PermissionPolicy`]. Cheap to clone (clones are handles onto
+/// the program may see under its [`PermissionPolicy`](crate::PermissionPolicy). Cheap to clone (clones are handles onto
 /// the same object); `Send + Sync`.
 ///
 /// ```
