@@ -3,6 +3,7 @@
 
 use std::process::{Command, Output};
 
+use mediacapture_test_support::{ffmpeg_decodes, ffprobe_json, packet_times, tool};
 use serde_json::{Value, json};
 
 fn run(args: &[&str]) -> Output {
@@ -176,30 +177,16 @@ fn a_malformed_configuration_is_a_clear_error() {
     assert!(!err.contains("panicked"));
 }
 
-fn tool(name: &str) -> std::path::PathBuf {
-    // scripts/setup.sh (run by the README's test command) installs ffmpeg; without it this
-    // test cannot check anything, so it fails rather than pass vacuously.
-    let p = std::path::PathBuf::from(format!("/usr/bin/{name}"));
-    assert!(p.exists(), "{name} is missing: run scripts/setup.sh");
-    p
-}
-
 /// ffprobe's view of the first stream of `path`: the `entries` asked for (frames counted).
 fn ffprobe_stream(path: &std::path::Path, entries: &str) -> Value {
-    let probe = Command::new(tool("ffprobe"))
-        .args([
-            "-v",
-            "error",
+    let v = ffprobe_json(
+        path,
+        &[
             "-count_frames",
             "-show_entries",
             &format!("stream={entries}"),
-            "-of",
-            "json",
-        ])
-        .arg(path)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&probe.stdout).unwrap();
+        ],
+    );
     v["streams"][0].clone()
 }
 
@@ -565,31 +552,6 @@ fn snapshot_writes_png_and_jpeg_photos_that_ffprobe_reads() {
         err.contains("NotSupportedError") && err.contains("imageWidth"),
         "{err}"
     );
-}
-
-/// Packet times (s) of stream `sel` (`v` or `a`) of a file.
-fn packet_times(path: &std::path::Path, sel: &str) -> Vec<f64> {
-    let o = Command::new(tool("ffprobe"))
-        .args(["-v", "error", "-select_streams", sel, "-show_entries"])
-        .args(["packet=pts_time", "-of", "csv=p=0"])
-        .arg(path)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .filter_map(|l| l.trim().parse().ok())
-        .collect()
-}
-
-/// Whether ffmpeg decodes all of `path` without a complaint (in the demuxer's time base).
-fn ffmpeg_decodes(path: &std::path::Path) -> bool {
-    let o = Command::new(tool("ffmpeg"))
-        .args(["-v", "error", "-i"])
-        .arg(path)
-        .args(["-enc_time_base:v", "-1", "-f", "null", "-"])
-        .output()
-        .unwrap();
-    o.status.success() && o.stderr.is_empty()
 }
 
 #[test]

@@ -2,46 +2,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use mediacapture_codecs::opus::OpusEncoder;
 use mediacapture_codecs::vpx::{VpxConfig, VpxEncoder};
 use mediacapture_codecs::{Container, Muxer, TrackInfo, VideoCodec};
 use mediacapture_hal::{VideoFrame, VideoPixelFormat};
+use mediacapture_test_support::{ffmpeg_decodes as decodes, ffprobe_json};
 
-fn tool(name: &str) -> PathBuf {
-    let p = PathBuf::from(format!("/usr/bin/{name}"));
-    assert!(p.exists(), "{name} is missing: run scripts/setup.sh");
-    p
-}
-
+/// ffprobe's view of every stream of `path`, frames counted.
 fn probe(path: &Path) -> serde_json::Value {
-    let o = Command::new(tool("ffprobe"))
-        .args([
-            "-v",
-            "error",
-            "-count_frames",
-            "-show_streams",
-            "-of",
-            "json",
-        ])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_slice(&o.stdout).unwrap()
-}
-
-fn decodes(path: &Path) -> bool {
-    let o = Command::new(tool("ffmpeg"))
-        .args(["-v", "error", "-xerror", "-i"])
-        .arg(path)
-        // The decoder's own time base (WebM's 1 ms), not 1/frame rate: ms timestamps of a
-        // 30 fps stream whose first frame is near half a frame collide when rounded to 1/30 s.
-        .args(["-enc_time_base:v", "-1", "-f", "null", "-"])
-        .output()
-        .unwrap();
-    o.status.success() && o.stderr.is_empty()
+    ffprobe_json(path, &["-count_frames", "-show_streams"])
 }
 
 fn frame(w: u32, h: u32, n: u32) -> VideoFrame {

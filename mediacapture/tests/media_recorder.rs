@@ -11,14 +11,11 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use mediacapture::*;
+use mediacapture_test_support::{
+    ffmpeg_decodes as decodes, ffprobe_streams as streams, packet_times, tool,
+};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-fn tool(name: &str) -> PathBuf {
-    let p = PathBuf::from(format!("/usr/bin/{name}"));
-    assert!(p.exists(), "{name} is missing: run scripts/setup.sh");
-    p
-}
 
 /// Events until `stop` (included), with the bytes of every `dataavailable`.
 struct Recording {
@@ -78,52 +75,6 @@ fn write(name: &str, bytes: &[u8]) -> PathBuf {
     let p = std::env::temp_dir().join(format!("mc-rec-{}-{name}", std::process::id()));
     std::fs::write(&p, bytes).unwrap();
     p
-}
-
-/// ffprobe's streams.
-fn streams(path: &Path) -> Vec<serde_json::Value> {
-    let o = Command::new(tool("ffprobe"))
-        .args([
-            "-v",
-            "error",
-            "-count_frames",
-            "-show_streams",
-            "-of",
-            "json",
-        ])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    v["streams"].as_array().unwrap().clone()
-}
-
-/// Packet times (s) of stream `sel` (`v` or `a`).
-fn packet_times(path: &Path, sel: &str) -> Vec<f64> {
-    let o = Command::new(tool("ffprobe"))
-        .args(["-v", "error", "-select_streams", sel, "-show_entries"])
-        .args(["packet=pts_time", "-of", "csv=p=0"])
-        .arg(path)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .filter_map(|l| l.trim().parse().ok())
-        .collect()
-}
-
-/// Whether ffmpeg decodes the whole file without a complaint.
-fn decodes(path: &Path) -> bool {
-    let o = Command::new(tool("ffmpeg"))
-        .args(["-v", "error", "-i"])
-        .arg(path)
-        // The decoder's own time base (WebM's 1 ms), not 1/frame rate: ms timestamps of a
-        // 30 fps stream whose first frame is near half a frame collide when rounded to 1/30 s.
-        .args(["-enc_time_base:v", "-1", "-f", "null", "-"])
-        .output()
-        .unwrap();
-    o.status.success() && o.stderr.is_empty()
 }
 
 fn record_for(stream: &MediaStream, options: MediaRecorderOptions, ms: u64) -> (Recording, String) {
