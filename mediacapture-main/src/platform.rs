@@ -35,7 +35,6 @@ pub const BACKENDS_ENV: &str = "MEDIACAPTURE_BACKENDS";
 
 /// A backend, by the name `MEDIACAPTURE_BACKENDS` gives it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum BackendId {
     /// `fake`: fake devices, configured by JSON. Always available.
     Fake,
@@ -56,6 +55,11 @@ impl BackendId {
             BackendId::PipeWire => "pipewire",
             BackendId::Cpal => "cpal",
         }
+    }
+
+    /// Which of these `backend` is (`None` for a program's own backend).
+    pub fn of(backend: &dyn Backend) -> Option<BackendId> {
+        backend.name().parse().ok()
     }
 
     /// Whether this build has it (its cargo feature is on, on an operating system it runs on).

@@ -224,6 +224,9 @@ impl MediaStreamTrack {
         &self,
         constraints: MediaTrackConstraints,
     ) -> Result<(), MediaStreamError> {
+        // Step 1-2. object is this track; newConstraints the argument. Steps 3-5 (a promise
+        // settled in a task, calls in invocation order): this future, whose work runs when it
+        // is first polled, serialized by the context's operation lock.
         self.apply_constraints_now(constraints)
     }
 
@@ -231,14 +234,17 @@ impl MediaStreamTrack {
         &self,
         constraints: MediaTrackConstraints,
     ) -> Result<(), MediaStreamError> {
+        // A non-finite double is a TypeError before anything else (WebIDL conversion).
         constraints.validate()?;
         let ctx = &self.inner.ctx;
+        // Step 4. In parallel, one queue per object: the operation lock keeps getUserMedia and
+        // applyConstraints calls in invocation order.
         let _op = ctx.op();
         let mut st = ctx.lock();
         let Some(slot) = st.tracks.get(&self.inner.key) else {
             return Ok(());
         };
-        // An ended track: resolve, do nothing.
+        // An ended track resolves at once and changes nothing (spec-notes §5.5, §2.6).
         let Some(source_key) = slot
             .source
             .filter(|_| slot.state == MediaStreamTrackState::Live)
@@ -252,8 +258,9 @@ impl MediaStreamTrack {
         let shared = src.tracks.len() > 1;
         let current = src.native.clone();
         let defaults = defaults_for_hint(self.kind(), &slot.content_hint);
-        // The ApplyConstraints algorithm: SelectSettings over this track's own device; with other
-        // live tracks on the source, only settings its current native mode can give.
+        // Step 4.1. failedConstraint = the ApplyConstraints algorithm: SelectSettings over this
+        // track's own device; with other live tracks on the source, only settings its current
+        // native mode can give. On failure the constraints in force stay (nothing below runs).
         let offer = DeviceOffer {
             device_id: &device.device_id,
             group_id: &device.group_id,
@@ -262,6 +269,7 @@ impl MediaStreamTrack {
         };
         let selection =
             select_settings(self.kind(), &[offer], &constraints, &defaults).map_err(|f| {
+                // Step 4.3 (failure). Reject with OverconstrainedError(failedConstraint).
                 MediaStreamError::overconstrained(
                     f.name(),
                     format!(
@@ -313,7 +321,8 @@ impl MediaStreamTrack {
                 src.native = native;
             }
         }
-        // In one step: the new constraints, as given, and the new settings.
+        // Step 4.2-4.3 (success). In one step: [[Constraints]] = newConstraints as given,
+        // [[Settings]] = the successful settings; then resolve.
         let settings = device.settings(&selection.settings);
         if let Some(slot) = st.tracks.get_mut(&self.inner.key) {
             slot.pipe.set_target(target_of(&selection.settings));

@@ -13,6 +13,7 @@ use crate::engine::bus::EventBus;
 use crate::engine::context::{DeviceRecord, TrackSlot};
 use crate::engine::source::{NewTrack, StartFailure, start_failure};
 use crate::permissions::{PermissionName, PermissionRequest, PermissionState};
+use crate::platform::BackendId;
 use crate::{
     ConstrainableProperty, MediaStream, MediaStreamConstraints, MediaStreamError, MediaStreamTrack,
     MediaStreamTrackKind, MediaTrackConstraints,
@@ -52,7 +53,12 @@ impl MediaDevices {
     /// use, it says how to get them (a first run on a machine without a camera).
     pub(super) fn none_available(&self, kind: MediaStreamTrackKind) -> String {
         let kind = kind_name(kind);
-        if self.inner.backends.iter().any(|b| b.name() == "fake") {
+        if self
+            .inner
+            .backends
+            .iter()
+            .any(|b| BackendId::of(b.as_ref()) == Some(BackendId::Fake))
+        {
             format!("no {kind} is available")
         } else {
             format!(
