@@ -31,7 +31,7 @@ pub const SELECTION_ORDER: [ConstrainableProperty; 16] = {
     ]
 };
 
-/// A device offered to [`select_settings`].
+/// A device offered to [`select_settings`](crate::select_settings).
 #[derive(Clone, Copy, Debug)]
 pub struct DeviceOffer<'a> {
     /// Its `deviceId`, as constraints see it.
@@ -97,7 +97,7 @@ pub enum SelectedSettings {
     Audio(AudioConfig),
 }
 
-/// The outcome of a successful [`select_settings`].
+/// The outcome of a successful [`select_settings`](crate::select_settings).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Selection {
     /// Index of the chosen device in the offers.
