@@ -5,11 +5,11 @@
 //! A sibling builds on the public interfaces (`MediaStream`, `MediaStreamTrack`,
 //! `MediaStreamTrackProcessor`, …) and takes from here only:
 //! - [`EventBus`]: the bounded fan-out queue every event target uses, so that a sibling's own
-//!   targets (a `MediaRecorder`) hand out the same [`EventSubscription`]s with the same rules;
+//!   targets (a `MediaRecorder`) hand out the same [`EventSubscription`](crate::EventSubscription)s with the same rules;
 //! - [`track_source`]: what the device behind a track can do and how it runs now (the photo
 //!   capabilities of `ImageCapture` come from it);
-//! - [`queued`] and [`queued_frames`]: how much a reader has not read yet (an encoder drains
-//!   what was queued when it was told to stop);
+//! - [`queued_frames`]: how many frames a reader has not read yet (an encoder drains what was
+//!   queued when it was told to stop);
 //! - [`track_set_version`]: a number that changes when a stream's track set changes (a
 //!   recorder fails when its stream gains or loses a track).
 //!
@@ -20,7 +20,6 @@ use crate::types::device::{DeviceCapabilities, NativeConfig};
 use crate::{MediaStream, MediaStreamTrack, MediaStreamTrackProcessor};
 
 pub use crate::engine::bus::EventBus;
-use crate::engine::bus::EventSubscription;
 
 /// The device behind a live track, as [`track_source`] reports it.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,11 +40,6 @@ pub fn track_source(track: &MediaStreamTrack) -> Option<TrackSource> {
         native,
         generated: device.generated,
     })
-}
-
-/// How many events `subscription` holds that were not read yet.
-pub fn queued<E>(subscription: &EventSubscription<E>) -> usize {
-    subscription.queued()
 }
 
 /// How many frames `processor` holds that were not read yet.

@@ -57,7 +57,7 @@ impl MediaDevices {
     }
 
     /// The spec's [creating a list of device info objects](https://w3c.github.io/mediacapture-main/#dfn-creating-a-list-of-device-info-objects).
-    pub(super) fn exposed(&self, devices: &[Arc<DeviceRecord>]) -> Vec<MediaDeviceInfo> {
+    fn exposed(&self, devices: &[Arc<DeviceRecord>]) -> Vec<MediaDeviceInfo> {
         let info = |d: &DeviceRecord, exposed: bool| -> MediaDeviceInfo {
             let kind = d.descriptor.kind;
             let input = kind.track_kind().is_some();

@@ -51,7 +51,7 @@ fn kind_name(kind: MediaStreamTrackKind) -> &'static str {
 impl MediaDevices {
     /// The `NotFoundError` message for a kind no device offers; where no fake devices are in
     /// use, it says how to get them (a first run on a machine without a camera).
-    pub(super) fn none_available(&self, kind: MediaStreamTrackKind) -> String {
+    fn none_available(&self, kind: MediaStreamTrackKind) -> String {
         let kind = kind_name(kind);
         if self
             .inner
@@ -135,7 +135,7 @@ impl MediaDevices {
         }
     }
 
-    pub(super) fn select(
+    fn select(
         &self,
         kind: MediaStreamTrackKind,
         devices: &[Arc<DeviceRecord>],
@@ -155,7 +155,7 @@ impl MediaDevices {
     }
 
     /// *Permission Failure* when any requested kind is denied, else `otherwise`.
-    pub(super) fn unless_denied(
+    fn unless_denied(
         &self,
         requested: &[MediaStreamTrackKind],
         otherwise: MediaStreamError,
@@ -173,7 +173,7 @@ impl MediaDevices {
         }
     }
 
-    pub(super) fn constraint_failure(
+    fn constraint_failure(
         &self,
         requested: &[MediaStreamTrackKind],
         kind: MediaStreamTrackKind,
@@ -195,7 +195,7 @@ impl MediaDevices {
         self.unless_denied(requested, MediaStreamError::overconstrained(name, message))
     }
 
-    pub(super) fn get_user_media_now(
+    fn get_user_media_now(
         &self,
         constraints: &MediaStreamConstraints,
     ) -> Result<MediaStream, MediaStreamError> {
@@ -292,7 +292,7 @@ impl MediaDevices {
     }
 
     /// The live source in this context on the same device as `d`, with its native mode.
-    pub(super) fn live_source(&self, d: &DeviceRecord) -> Option<(u64, NativeConfig)> {
+    fn live_source(&self, d: &DeviceRecord) -> Option<(u64, NativeConfig)> {
         let st = self.inner.ctx.lock();
         let mut found: Vec<_> = st
             .sources
