@@ -1,0 +1,220 @@
+//! A shared encoder: one thread reading its track, encoding each frame once and queueing the
+//! chunks on every consumer's subscription.
+//!
+//! ```text
+//! track ─▶ MediaStreamTrackProcessor (bounded; drops oldest, counted)
+//!            │ encoder thread: skipped while every consumer is paused; a keyframe when
+//!            │ one is asked for; libvpx or libopus
+//!            ▼
+//!          one EventBus per consumer (bounded; drops oldest, counted; the consumer then
+//!          waits for the next keyframe, which it asks for)
+//! ```
+//!
+//! An encoder lives from its first subscription to its last: when the last one is dropped,
+//! or drained (whose frames then get the encoder's flush), the encoder closes and no
+//! subscription joins it again; when the track ends, every subscription gets the flush and
+//! ends.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use mediacapture_codecs::{EncodedChunk, TrackInfo};
+use mediacapture_hal::sync::lock;
+use mediacapture_main::ext::{self, EventBus};
+use mediacapture_main::{MediaFrame, MediaStreamTrackProcessor, RecvTimeoutError};
+
+use crate::codec::Codec;
+use crate::config::EncoderConfig;
+use crate::subscription::SubscriptionEnd;
+
+/// How long the encoder thread waits for a frame before it looks at its subscriptions again.
+const POLL: Duration = Duration::from_millis(50);
+
+/// What the encoder has done, for [`EncoderInfo`](crate::EncoderInfo).
+#[derive(Default)]
+pub(crate) struct Stats {
+    pub frames_in: AtomicU64,
+    pub frames_encoded: AtomicU64,
+    pub frames_skipped: AtomicU64,
+    pub chunks: AtomicU64,
+    pub key_frames: AtomicU64,
+}
+
+/// One consumer, as the encoder sees it.
+pub(crate) struct Sub {
+    pub bus: EventBus<Arc<EncodedChunk>>,
+    /// Nothing is queued for a paused consumer.
+    pub paused: AtomicBool,
+    /// The consumer skips chunks up to the next keyframe (it joined a running encoder,
+    /// resumed, or lost chunks).
+    pub wait_key: AtomicBool,
+    /// Chunks skipped while waiting for a keyframe.
+    pub skipped: AtomicU64,
+    /// The queue's drops the consumer has seen.
+    pub seen_dropped: AtomicU64,
+    /// The reader's drops when the consumer joined.
+    pub discarded_at_start: u64,
+    pub drain: Mutex<Option<Drain>>,
+    pub end: Mutex<Option<SubscriptionEnd>>,
+}
+
+/// A drain asked for: the frames the reader held then, and until when to encode them.
+#[derive(Clone, Copy)]
+pub(crate) struct Drain {
+    pub remaining: usize,
+    pub deadline: Instant,
+}
+
+pub(crate) struct Subs {
+    pub list: Vec<Arc<Sub>>,
+    /// No subscription joins a closed encoder.
+    pub closed: bool,
+}
+
+/// An encoder shared by the consumers of one (track, configuration).
+pub(crate) struct Encoder {
+    pub track_id: String,
+    pub config: EncoderConfig,
+    pub info: TrackInfo,
+    pub reader: MediaStreamTrackProcessor,
+    pub subs: Mutex<Subs>,
+    pub key_request: AtomicBool,
+    pub stats: Stats,
+}
+
+impl Encoder {
+    pub(crate) fn closed(&self) -> bool {
+        lock(&self.subs).closed
+    }
+
+    /// Ends `sub` (`end`, after what it has queued) and takes it off the list; closes the
+    /// encoder when it was the last.
+    fn end_sub(subs: &mut Subs, sub: &Arc<Sub>, end: SubscriptionEnd) {
+        *lock(&sub.end) = Some(end);
+        sub.bus.close();
+        subs.list.retain(|s| !Arc::ptr_eq(s, sub));
+        if subs.list.is_empty() {
+            subs.closed = true;
+        }
+    }
+
+    /// The encoder thread.
+    pub(crate) fn run(self: Arc<Self>, mut codec: Box<dyn Codec>) {
+        // The frames skipped while every consumer was paused: the next one is a keyframe.
+        let mut need_key = false;
+        loop {
+            self.finish_drains(codec.as_mut());
+            if self.closed() {
+                break;
+            }
+            match self.reader.read_timeout(POLL) {
+                Ok(frame) => {
+                    if let Err(m) = self.encode(codec.as_mut(), frame, &mut need_key) {
+                        let mut subs = lock(&self.subs);
+                        for s in subs.list.clone() {
+                            Self::end_sub(&mut subs, &s, SubscriptionEnd::Failed(m.clone()));
+                        }
+                        subs.closed = true;
+                        break;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Closed) => {
+                    // The track ended: what the encoder holds goes to everyone, then the end.
+                    let chunks = codec.flush().unwrap_or_else(|m| {
+                        log::warn!("encoder: {m}");
+                        Vec::new()
+                    });
+                    let mut subs = lock(&self.subs);
+                    self.emit(&subs.list, chunks);
+                    for s in subs.list.clone() {
+                        Self::end_sub(&mut subs, &s, SubscriptionEnd::Ended);
+                    }
+                    subs.closed = true;
+                    break;
+                }
+            }
+        }
+        crate::registry::prune();
+    }
+
+    fn encode(
+        &self,
+        codec: &mut dyn Codec,
+        frame: MediaFrame,
+        need_key: &mut bool,
+    ) -> Result<(), String> {
+        self.stats.frames_in.fetch_add(1, Ordering::Relaxed);
+        let active = {
+            let subs = lock(&self.subs);
+            for s in &subs.list {
+                if let Some(d) = lock(&s.drain).as_mut() {
+                    d.remaining = d.remaining.saturating_sub(1);
+                }
+            }
+            subs.list.iter().any(|s| !s.paused.load(Ordering::Acquire))
+        };
+        if !active {
+            self.stats.frames_skipped.fetch_add(1, Ordering::Relaxed);
+            *need_key = true;
+            return Ok(());
+        }
+        let key = self.key_request.swap(false, Ordering::AcqRel) || std::mem::take(need_key);
+        let chunks = codec.encode(frame, key)?;
+        self.stats.frames_encoded.fetch_add(1, Ordering::Relaxed);
+        let subs = lock(&self.subs);
+        self.emit(&subs.list, chunks);
+        Ok(())
+    }
+
+    /// Queues `chunks` for every consumer not paused.
+    fn emit(&self, subs: &[Arc<Sub>], chunks: Vec<EncodedChunk>) {
+        for c in chunks {
+            self.stats.chunks.fetch_add(1, Ordering::Relaxed);
+            if c.key {
+                self.stats.key_frames.fetch_add(1, Ordering::Relaxed);
+            }
+            let c = Arc::new(c);
+            for s in subs.iter().filter(|s| !s.paused.load(Ordering::Acquire)) {
+                s.bus.emit(Arc::clone(&c));
+            }
+        }
+    }
+
+    /// Ends the drains that are done: every frame queued when each was asked for is encoded
+    /// (or its deadline passed). The last consumer's drain also gets the encoder's flush, and
+    /// closes the encoder.
+    fn finish_drains(&self, codec: &mut dyn Codec) {
+        let queued = ext::queued_frames(&self.reader);
+        let mut subs = lock(&self.subs);
+        let now = Instant::now();
+        let done: Vec<(Arc<Sub>, usize)> = subs
+            .list
+            .iter()
+            .filter_map(|s| {
+                let mut d = lock(&s.drain);
+                let drain = d.as_mut()?;
+                // Frames the reader dropped since are not waited for.
+                drain.remaining = drain.remaining.min(queued);
+                (drain.remaining == 0 || now >= drain.deadline)
+                    .then(|| (Arc::clone(s), drain.remaining))
+            })
+            .collect();
+        for (s, skipped) in done {
+            if subs.list.len() == 1 {
+                match codec.flush() {
+                    Ok(chunks) => self.emit(std::slice::from_ref(&s), chunks),
+                    Err(m) => log::warn!("encoder: {m}"),
+                }
+            }
+            Self::end_sub(
+                &mut subs,
+                &s,
+                SubscriptionEnd::Drained {
+                    skipped_frames: skipped as u64,
+                },
+            );
+        }
+    }
+}
