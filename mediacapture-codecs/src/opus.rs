@@ -154,6 +154,13 @@ impl OpusEncoder {
         Ok(vec![packet])
     }
 
+    /// Forgets what is pending (less than a packet) without encoding it; the next samples
+    /// start a new packet clock. For a consumer that paused: what it would not record anyway.
+    pub fn discard_pending(&mut self) {
+        self.pending.clear();
+        self.clock = None;
+    }
+
     fn samples_to_us(&self, samples: u64) -> i64 {
         i64::try_from(samples * 1_000_000 / u64::from(self.sample_rate)).unwrap_or(i64::MAX)
     }

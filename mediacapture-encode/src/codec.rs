@@ -17,6 +17,9 @@ pub(crate) trait Codec: Send {
     fn encode(&mut self, frame: MediaFrame, key: bool) -> Result<Vec<EncodedChunk>, String>;
     /// What the encoder still holds, at the end of its stream.
     fn flush(&mut self) -> Result<Vec<EncodedChunk>, String>;
+    /// Frames are being skipped (every consumer paused): forget what is pending, so that
+    /// nothing of before the pause comes out after it.
+    fn skipping(&mut self) {}
 }
 
 /// libvpx, recreated when the frame size changes, with the keyframe policy.
@@ -213,5 +216,10 @@ impl Codec for Audio {
 
     fn flush(&mut self) -> Result<Vec<EncodedChunk>, String> {
         self.encoder.flush().map_err(|e| e.to_string())
+    }
+
+    fn skipping(&mut self) {
+        self.encoder.discard_pending();
+        self.converter = None;
     }
 }

@@ -26,12 +26,68 @@ use mediacapture_main::{MediaFrame, MediaStreamTrackProcessor, RecvTimeoutError}
 
 use crate::codec::Codec;
 use crate::config::EncoderConfig;
-use crate::subscription::SubscriptionEnd;
 
 /// How long the encoder thread waits for a frame before it looks at its subscriptions again.
 const POLL: Duration = Duration::from_millis(50);
 
-/// What the encoder has done, for [`EncoderInfo`](crate::EncoderInfo).
+/// Why a subscription ended (after its last chunk).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SubscriptionEnd {
+    /// [`EncodedSubscription::drain`](crate::EncodedSubscription::drain) finished: every
+    /// frame the track had delivered when it was called is in the chunks received, except
+    /// `skipped_frames` left when its time ran out.
+    Drained {
+        /// Frames not encoded for lack of time.
+        skipped_frames: u64,
+    },
+    /// The track ended; the encoder's last chunks came before.
+    Ended,
+    /// The encoder failed.
+    Failed(String),
+}
+
+/// An encoder as [`running_encoders`] and [`EncodedSubscription::encoder_info`] report it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EncoderInfo {
+    /// The track encoded.
+    pub track_id: String,
+    /// Its configuration.
+    pub config: EncoderConfig,
+    /// Its subscriptions now.
+    pub subscribers: usize,
+    /// Frames read from the track.
+    pub frames_in: u64,
+    /// Frames encoded (each once, whatever the number of consumers).
+    pub frames_encoded: u64,
+    /// Frames not encoded because every consumer was paused.
+    pub frames_skipped: u64,
+    /// Chunks made.
+    pub chunks: u64,
+    /// Keyframes among them.
+    pub key_frames: u64,
+    /// Frames the encoder's reader dropped (the encoder fell behind the track).
+    pub frames_dropped: u64,
+}
+
+impl Encoder {
+    /// The encoder as it is now.
+    pub(crate) fn info(&self) -> EncoderInfo {
+        let (e, s) = (self, &self.stats);
+        EncoderInfo {
+            track_id: e.track_id.clone(),
+            config: e.config,
+            subscribers: lock(&e.subs).list.len(),
+            frames_in: s.frames_in.load(Ordering::Relaxed),
+            frames_encoded: s.frames_encoded.load(Ordering::Relaxed),
+            frames_skipped: s.frames_skipped.load(Ordering::Relaxed),
+            chunks: s.chunks.load(Ordering::Relaxed),
+            key_frames: s.key_frames.load(Ordering::Relaxed),
+            frames_dropped: e.reader.discarded_frames(),
+        }
+    }
+}
+
+/// What the encoder has done, for [`EncoderInfo`].
 #[derive(Default)]
 pub(crate) struct Stats {
     pub frames_in: AtomicU64,
@@ -101,8 +157,9 @@ impl Encoder {
 
     /// The encoder thread.
     pub(crate) fn run(self: Arc<Self>, mut codec: Box<dyn Codec>) {
-        // The frames skipped while every consumer was paused: the next one is a keyframe.
-        let mut need_key = false;
+        // Frames are being skipped (every consumer paused): the next one encoded is a
+        // keyframe.
+        let mut skipping = false;
         loop {
             self.finish_drains(codec.as_mut());
             if self.closed() {
@@ -110,7 +167,7 @@ impl Encoder {
             }
             match self.reader.read_timeout(POLL) {
                 Ok(frame) => {
-                    if let Err(m) = self.encode(codec.as_mut(), frame, &mut need_key) {
+                    if let Err(m) = self.encode(codec.as_mut(), frame, &mut skipping) {
                         let mut subs = lock(&self.subs);
                         for s in subs.list.clone() {
                             Self::end_sub(&mut subs, &s, SubscriptionEnd::Failed(m.clone()));
@@ -136,14 +193,13 @@ impl Encoder {
                 }
             }
         }
-        crate::registry::prune();
     }
 
     fn encode(
         &self,
         codec: &mut dyn Codec,
         frame: MediaFrame,
-        need_key: &mut bool,
+        skipping: &mut bool,
     ) -> Result<(), String> {
         self.stats.frames_in.fetch_add(1, Ordering::Relaxed);
         let active = {
@@ -157,10 +213,12 @@ impl Encoder {
         };
         if !active {
             self.stats.frames_skipped.fetch_add(1, Ordering::Relaxed);
-            *need_key = true;
+            if !std::mem::replace(skipping, true) {
+                codec.skipping();
+            }
             return Ok(());
         }
-        let key = self.key_request.swap(false, Ordering::AcqRel) || std::mem::take(need_key);
+        let key = self.key_request.swap(false, Ordering::AcqRel) || std::mem::take(skipping);
         let chunks = codec.encode(frame, key)?;
         self.stats.frames_encoded.fetch_add(1, Ordering::Relaxed);
         let subs = lock(&self.subs);

@@ -54,8 +54,7 @@ mod registry;
 mod subscription;
 
 pub use config::{AudioEncoderConfig, EncoderConfig, KeyFramePolicy, VideoEncoderConfig};
+pub use encoder::{EncoderInfo, SubscriptionEnd};
 pub use mediacapture_codecs::{EncodedChunk, TrackInfo, VideoCodec};
-pub use registry::{
-    AUDIO_FRAME_QUEUE, EncoderInfo, VIDEO_FRAME_QUEUE, running_encoders, subscribe,
-};
-pub use subscription::{EncodedSubscription, PauseHandle, SubscriptionEnd};
+pub use registry::{AUDIO_FRAME_QUEUE, VIDEO_FRAME_QUEUE, running_encoders, subscribe};
+pub use subscription::{EncodedSubscription, PauseHandle};

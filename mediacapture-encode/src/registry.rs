@@ -1,7 +1,7 @@
 //! The encoders running in the process, found by (track, configuration).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::thread;
 
 use mediacapture_hal::sync::lock;
@@ -13,7 +13,7 @@ use mediacapture_main::{
 
 use crate::codec::{Audio, Codec, Video};
 use crate::config::EncoderConfig;
-use crate::encoder::{Encoder, Stats, Sub, Subs};
+use crate::encoder::{Encoder, EncoderInfo, Stats, Sub, Subs};
 use crate::subscription::EncodedSubscription;
 
 /// How many frames an encoder's reader holds: a second of video at 30 fps, a second of audio
@@ -22,67 +22,31 @@ pub const VIDEO_FRAME_QUEUE: u32 = 30;
 /// See [`VIDEO_FRAME_QUEUE`].
 pub const AUDIO_FRAME_QUEUE: u32 = 100;
 
-/// The encoders running: at most one per (track, configuration) that is not closed. The lock
-/// is taken before an encoder's own.
-static ENCODERS: Mutex<Vec<Arc<Encoder>>> = Mutex::new(Vec::new());
+/// The encoders running: at most one per (track, configuration) that is not closed. Weak: an
+/// encoder is owned by its thread and its subscriptions, and goes (with its reader's handle
+/// of the track) when they do. The lock is taken before an encoder's own.
+static ENCODERS: Mutex<Vec<Weak<Encoder>>> = Mutex::new(Vec::new());
 
-/// An encoder as [`running_encoders`] and [`EncodedSubscription::encoder_info`] report it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EncoderInfo {
-    /// The track encoded.
-    pub track_id: String,
-    /// Its configuration.
-    pub config: EncoderConfig,
-    /// Its subscriptions now.
-    pub subscribers: usize,
-    /// Frames read from the track.
-    pub frames_in: u64,
-    /// Frames encoded (each once, whatever the number of consumers).
-    pub frames_encoded: u64,
-    /// Frames not encoded because every consumer was paused.
-    pub frames_skipped: u64,
-    /// Chunks made.
-    pub chunks: u64,
-    /// Keyframes among them.
-    pub key_frames: u64,
-    /// Frames the encoder's reader dropped (the encoder fell behind the track).
-    pub frames_dropped: u64,
-}
-
-pub(crate) fn info(e: &Encoder) -> EncoderInfo {
-    let s: &Stats = &e.stats;
-    EncoderInfo {
-        track_id: e.track_id.clone(),
-        config: e.config,
-        subscribers: lock(&e.subs).list.len(),
-        frames_in: s.frames_in.load(Ordering::Relaxed),
-        frames_encoded: s.frames_encoded.load(Ordering::Relaxed),
-        frames_skipped: s.frames_skipped.load(Ordering::Relaxed),
-        chunks: s.chunks.load(Ordering::Relaxed),
-        key_frames: s.key_frames.load(Ordering::Relaxed),
-        frames_dropped: e.reader.discarded_frames(),
-    }
+/// The encoders not closed.
+fn open(all: &mut Vec<Weak<Encoder>>) -> Vec<Arc<Encoder>> {
+    all.retain(|e| e.strong_count() > 0);
+    all.iter()
+        .filter_map(Weak::upgrade)
+        .filter(|e| !e.closed())
+        .collect()
 }
 
 /// The encoders running on `track` (not on its clones: a clone is a track of its own).
 pub fn running_encoders(track: &MediaStreamTrack) -> Vec<EncoderInfo> {
-    lock(&ENCODERS)
+    let open = open(&mut lock(&ENCODERS));
+    let found = open
         .iter()
-        .filter(|e| e.track_id == track.id() && !e.closed())
-        .map(|e| info(e))
-        .collect()
-}
-
-/// Forgets the encoders that closed.
-pub(crate) fn prune() {
-    let gone: Vec<Arc<Encoder>> = {
-        let mut all = lock(&ENCODERS);
-        let (closed, open) = all.drain(..).partition(|e| e.closed());
-        *all = open;
-        closed
-    };
+        .filter(|e| e.track_id == track.id())
+        .map(|e| e.info())
+        .collect();
     // An encoder's last handle may hold the last handle of its track: dropped unlocked.
-    drop(gone);
+    drop(open);
+    found
 }
 
 /// Subscribes to the encoder of `track` with `config`, starting it if none runs. At most
@@ -111,17 +75,17 @@ pub fn subscribe(
     if track.ready_state() == MediaStreamTrackState::Ended {
         return Err(MediaStreamError::invalid_state("the track has ended"));
     }
-    prune();
     let mut all = lock(&ENCODERS);
-    let running = all
+    let open = open(&mut all);
+    let running = open
         .iter()
-        .find(|e| e.track_id == track.id() && e.config == *config && !e.closed())
+        .find(|e| e.track_id == track.id() && e.config == *config)
         .cloned();
     let encoder = match running {
         Some(e) => e,
         None => {
             let e = start(track, config)?;
-            all.push(Arc::clone(&e));
+            all.push(Arc::downgrade(&e));
             e
         }
     };
@@ -149,6 +113,7 @@ pub fn subscribe(
         }
     }
     drop(all);
+    drop(open);
     Ok(EncodedSubscription {
         encoder,
         sub,

@@ -10,24 +10,7 @@ use mediacapture_main::ext;
 use mediacapture_main::{EventSubscription, RecvTimeoutError, TryRecvError};
 
 use crate::config::EncoderConfig;
-use crate::encoder::{Drain, Encoder, Sub};
-use crate::registry::{self, EncoderInfo};
-
-/// Why a subscription ended (after its last chunk).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SubscriptionEnd {
-    /// [`EncodedSubscription::drain`] finished: every frame the track had delivered when it
-    /// was called is in the chunks received, except `skipped_frames` left when its time ran
-    /// out.
-    Drained {
-        /// Frames not encoded for lack of time.
-        skipped_frames: u64,
-    },
-    /// The track ended; the encoder's last chunks came before.
-    Ended,
-    /// The encoder failed.
-    Failed(String),
-}
+use crate::encoder::{Drain, Encoder, EncoderInfo, Sub, SubscriptionEnd};
 
 /// A consumer's subscription to a shared encoder: its chunks in order, each keyframe-first
 /// stream decodable from the first chunk received. Made by [`subscribe`](crate::subscribe).
@@ -205,22 +188,16 @@ impl EncodedSubscription {
 
     /// The encoder this subscription reads, as it is now.
     pub fn encoder_info(&self) -> EncoderInfo {
-        registry::info(&self.encoder)
+        self.encoder.info()
     }
 }
 
 impl Drop for EncodedSubscription {
     fn drop(&mut self) {
-        let closed = {
-            let mut subs = lock(&self.encoder.subs);
-            subs.list.retain(|s| !Arc::ptr_eq(s, &self.sub));
-            if subs.list.is_empty() {
-                subs.closed = true;
-            }
-            subs.closed
-        };
-        if closed {
-            registry::prune();
+        let mut subs = lock(&self.encoder.subs);
+        subs.list.retain(|s| !Arc::ptr_eq(s, &self.sub));
+        if subs.list.is_empty() {
+            subs.closed = true;
         }
     }
 }

@@ -15,16 +15,18 @@ use crate::blob_event::{RECORDER_EVENT_CAPACITY, RecorderEvent};
 use crate::mime;
 use crate::recorder::controller;
 use crate::recorder::state::{
-    AUDIO_QUEUE, AudioPlan, Core, Counters, MIN_TIMESLICE, Msg, Plan, Status, VIDEO_QUEUE,
-    VideoPlan, inactivate, split_bits_per_second,
+    AUDIO_CHUNKS, Core, Counters, MIN_TIMESLICE, Msg, Plan, Status, VIDEO_CHUNKS, inactivate,
+    split_bits_per_second,
 };
-use crate::recorder::worker::opus_rate;
 use mediacapture_codecs::{Container, VideoCodec};
+use mediacapture_encode::{
+    AudioEncoderConfig, EncoderConfig, KeyFramePolicy, VideoEncoderConfig, subscribe,
+};
 use mediacapture_hal::sync::lock;
 use mediacapture_main::ext::{self, EventBus};
 use mediacapture_main::{
-    BitrateMode, EventSubscription, MediaStream, MediaStreamError, MediaStreamTrackKind,
-    MediaStreamTrackProcessor, MediaStreamTrackState, RecordingState,
+    BitrateMode, EventSubscription, MediaStream, MediaStreamError, MediaStreamTrack,
+    MediaStreamTrackKind, MediaStreamTrackState, RecordingState,
 };
 
 /// The default `videoBitsPerSecond` (Chrome's).
@@ -430,43 +432,53 @@ impl MediaRecorder {
                     _ => split_bits_per_second(total),
                 };
         }
-        // Step 7: the configuration.
+        // Step 7: the configuration; the encoders (shared with any other consumer of the
+        // same track and configuration) start now, so that the frames delivered from now on
+        // are recorded.
         let codec = named_video.unwrap_or(VideoCodec::Vp8);
-        let video = match video_track {
-            Some(t) => {
-                let s = t.get_settings();
-                Some(VideoPlan {
-                    reader: MediaStreamTrackProcessor::new(t, Some(VIDEO_QUEUE))?,
-                    codec,
-                    bits_per_second: st.video_bits_per_second,
-                    key_interval_us: Some(
-                        (self
-                            .key_interval_ms
-                            .unwrap_or(DEFAULT_KEY_FRAME_INTERVAL_MS)
-                            * 1000.0) as i64,
-                    )
-                    .filter(|_| self.key_interval_count.is_none()),
-                    key_interval_count: self.key_interval_count,
-                    width: s.width.unwrap_or(640).max(1),
-                    height: s.height.unwrap_or(480).max(1),
-                    frame_rate: s.frame_rate.unwrap_or(30.0),
-                })
-            }
-            None => None,
+        let key_frames = match self.key_interval_count {
+            Some(n) => KeyFramePolicy::Count(n),
+            None => KeyFramePolicy::Interval(Duration::from_micros(
+                (self
+                    .key_interval_ms
+                    .unwrap_or(DEFAULT_KEY_FRAME_INTERVAL_MS)
+                    * 1000.0)
+                    .max(0.0) as u64,
+            )),
         };
-        let audio = match audio_track {
-            Some(t) => {
-                let s = t.get_settings();
-                Some(AudioPlan {
-                    reader: MediaStreamTrackProcessor::new(t, Some(AUDIO_QUEUE))?,
-                    bits_per_second: st.audio_bits_per_second,
-                    variable: self.bitrate_mode == BitrateMode::Variable,
-                    sample_rate: opus_rate(s.sample_rate.unwrap_or(48_000)),
-                    channels: s.channel_count.unwrap_or(1).clamp(1, 2),
+        let mut failed = (!unknown.is_empty()).then(|| {
+            MediaStreamError::not_supported(format!("cannot record the codecs {unknown:?}"))
+        });
+        let mut encoded = |track: Option<&MediaStreamTrack>, config: EncoderConfig, queue| {
+            let track = track.filter(|_| failed.is_none())?;
+            subscribe(track, &config, queue)
+                .map_err(|e| {
+                    failed = Some(MediaStreamError::not_supported(format!(
+                        "cannot record this configuration: {}",
+                        e.message()
+                    )));
                 })
-            }
-            None => None,
+                .ok()
         };
+        let video = encoded(
+            video_track,
+            EncoderConfig::Video(VideoEncoderConfig {
+                codec,
+                bits_per_second: st.video_bits_per_second,
+                key_frames,
+            }),
+            VIDEO_CHUNKS,
+        );
+        let audio_config = audio_track.map(|t| {
+            let s = t.get_settings();
+            EncoderConfig::Audio(AudioEncoderConfig {
+                bits_per_second: st.audio_bits_per_second,
+                variable: self.bitrate_mode == BitrateMode::Variable,
+                sample_rate: AudioEncoderConfig::opus_rate(s.sample_rate.unwrap_or(48_000)),
+                channels: s.channel_count.unwrap_or(1).clamp(1, 2),
+            })
+        });
+        let audio = audio_config.and_then(|c| encoded(audio_track, c, AUDIO_CHUNKS));
         // The type the `start` event will show.
         let (kind, subtype) = match &format {
             Some(f) => (f.kind.as_str(), f.subtype.as_str()),
@@ -474,8 +486,8 @@ impl MediaRecorder {
             None => ("audio", "webm"),
         };
         let codecs: Vec<&str> = [
-            video.as_ref().map(|_| codec.name()),
-            audio.as_ref().map(|_| "opus"),
+            video_track.map(|_| codec.name()),
+            audio_track.map(|_| "opus"),
         ]
         .into_iter()
         .flatten()
@@ -490,7 +502,7 @@ impl MediaRecorder {
             mime_type,
             video,
             audio,
-            unknown_codecs: unknown,
+            failed,
             timeslice: timeslice.map(|ms| Duration::from_millis(u64::from(ms)).max(MIN_TIMESLICE)),
             stream: self.stream.new_handle(),
             stream_version: ext::track_set_version(&self.stream),

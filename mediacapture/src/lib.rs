@@ -29,8 +29,9 @@
 //! # Layout
 //! This crate is the facade: it re-exports [`mediacapture-main`](mediacapture_main) (Media
 //! Capture and Streams, its transform and stats: everything not behind a feature below) and,
-//! behind features, the sibling spec crates built on it: `mediacapture-record` (MediaStream
-//! Recording) and `mediacapture-image` (MediaStream Image Capture).
+//! behind features, the crates built on it: `mediacapture-record` (MediaStream Recording),
+//! `mediacapture-image` (MediaStream Image Capture) and `mediacapture-encode` (one encoder
+//! per track and configuration, shared by every consumer: [`encode`]).
 //! - Spec types (constraints, settings, capabilities, enums, [`MediaStreamError`]) come from
 //!   `mediacapture-types`; the algorithms (fitness distance, SelectSettings) from
 //!   `mediacapture-core`; crop-and-scale and resampling from `mediacapture-signal`.
@@ -46,6 +47,7 @@
 //! | `cpal` | yes | the cpal backend (sound cards through ALSA, PulseAudio, CoreAudio, WASAPI) |
 //! | `recorder` | no | `MediaRecorder`, `BlobEvent`, `MediaRecorderOptions` (WebM, Ogg) |
 //! | `image-capture` | no | `ImageCapture`, `ImageBitmap` (PNG, JPEG photos) |
+//! | `encode` | no (`recorder` has it) | [`encode`]: shared encoders and their subscriptions |
 //!
 //! The fake backend is always there: `MEDIACAPTURE_BACKENDS=fake` gives any program built on
 //! this crate the default fake devices (see [`platform`] for every environment value).
@@ -64,6 +66,11 @@
 
 pub use mediacapture_main::*;
 
+/// Encode once: one encoder per (track, codec, parameters), shared by every consumer of the
+/// encoded track (recorders, and later WebRTC senders). See [`mediacapture_encode`].
+#[cfg(feature = "encode")]
+#[cfg_attr(docsrs, doc(cfg(feature = "encode")))]
+pub use mediacapture_encode as encode;
 #[cfg(feature = "image-capture")]
 #[cfg_attr(docsrs, doc(cfg(feature = "image-capture")))]
 pub use mediacapture_image::{FRAME_TIMEOUT, ImageBitmap, ImageCapture, PHOTO_TYPES, encode_photo};

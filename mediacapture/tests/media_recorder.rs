@@ -685,3 +685,96 @@ fn a_slow_event_reader_gets_every_blob_or_an_error() {
     assert!(decodes(&path));
     std::fs::remove_file(path).ok();
 }
+
+/// The flags of the first video packet of `path` (`K` for a keyframe).
+fn first_video_packet_flags(path: &Path) -> String {
+    let o = Command::new(tool("ffprobe"))
+        .args([
+            "-v",
+            "error",
+            "-select_streams",
+            "v",
+            "-read_intervals",
+            "%+#1",
+        ])
+        .args(["-show_entries", "packet=flags", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Encode once: two recorders of one stream with the same options run one encoder per track
+/// (the second joins the first's, at a keyframe); another bitrate runs its own; the encoder
+/// stops with its last recorder; every file decodes.
+#[test]
+fn two_recorders_with_the_same_options_share_one_encoder_per_track() {
+    use mediacapture::encode::running_encoders;
+    let (md, _fake) = default_devices();
+    let stream = av_stream(&md);
+    let (v, a) = (
+        stream.get_video_tracks().remove(0),
+        stream.get_audio_tracks().remove(0),
+    );
+    let first = MediaRecorder::new(&stream, MediaRecorderOptions::default()).unwrap();
+    let second = MediaRecorder::new(&stream, MediaRecorderOptions::default()).unwrap();
+    let mut other_options = MediaRecorderOptions::default();
+    other_options.video_bits_per_second = Some(400_000);
+    let other = MediaRecorder::new(&stream, other_options).unwrap();
+    let (e1, e2, e3) = (first.events(), second.events(), other.events());
+    let frames_at_least = |rec: &MediaRecorder, n: u64| {
+        let t0 = Instant::now();
+        while rec.stats().video_frames < n {
+            assert!(t0.elapsed() < WAIT, "{:?}", rec.stats());
+            sleep(Duration::from_millis(10));
+        }
+    };
+    first.start(None).unwrap();
+    frames_at_least(&first, 10);
+    second.start(None).unwrap();
+    other.start(None).unwrap();
+    frames_at_least(&second, 20);
+    frames_at_least(&other, 20);
+    let video = running_encoders(&v);
+    assert_eq!(video.len(), 2, "one per bitrate: {video:?}");
+    let mut subscribers: Vec<usize> = video.iter().map(|e| e.subscribers).collect();
+    subscribers.sort_unstable();
+    assert_eq!(subscribers, [1, 2], "first and second share one");
+    let audio = running_encoders(&a);
+    assert_eq!(audio.len(), 1, "the same audio options: {audio:?}");
+    assert_eq!(audio[0].subscribers, 3);
+
+    first.stop();
+    let r1 = until_stop(&e1);
+    assert_eq!(
+        running_encoders(&v)
+            .iter()
+            .map(|e| e.subscribers)
+            .collect::<Vec<_>>(),
+        [1, 1],
+        "the shared encoder goes on for the second"
+    );
+    second.stop();
+    other.stop();
+    let (r2, r3) = (until_stop(&e2), until_stop(&e3));
+    assert!(running_encoders(&v).is_empty() && running_encoders(&a).is_empty());
+    for (name, r) in [("first", &r1), ("second", &r2), ("other", &r3)] {
+        assert!(r.errors.is_empty(), "{name}: {:?}", r.errors);
+        let path = write(&format!("shared-{name}.webm"), &r.bytes());
+        assert!(decodes(&path), "{name}");
+        assert_eq!(first_video_packet_flags(&path).chars().next(), Some('K'));
+        let names: Vec<String> = streams(&path)
+            .iter()
+            .map(|s| s["codec_name"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(names, ["vp8", "opus"], "{name}");
+        std::fs::remove_file(path).ok();
+    }
+    for rec in [&first, &second, &other] {
+        assert!(rec.stats().video_frames >= 20, "{:?}", rec.stats());
+    }
+}

@@ -8,18 +8,17 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError as ChannelTimeout, SyncSender, 
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use mediacapture_codecs::opus::OpusEncoder;
-use mediacapture_codecs::vpx::{VpxConfig, VpxEncoder};
-use mediacapture_codecs::{EncodedChunk, Muxer, TrackInfo};
+use mediacapture_codecs::{EncodedChunk, Muxer};
 
 use crate::blob_event::{BlobEvent, RECORDER_EVENT_BYTES, RECORDER_EVENT_CAPACITY, RecorderEvent};
+use mediacapture_encode::EncodedSubscription;
 use mediacapture_hal::sync::lock;
 use mediacapture_main::ext::{self};
 use mediacapture_main::{Blob, MediaStream, MediaStreamError, RecordingState};
 
-use crate::recorder::clock::{SessionClock, TrackClock};
+use crate::recorder::clock::SessionClock;
+use crate::recorder::forward::spawn_forwarder;
 use crate::recorder::state::*;
-use crate::recorder::worker::{AudioWorker, VideoWorker, spawn_worker};
 
 /// Starts a recording's controller.
 pub(crate) fn spawn(
@@ -28,7 +27,12 @@ pub(crate) fn spawn(
     previous: Option<JoinHandle<()>>,
 ) -> Result<Started, MediaStreamError> {
     let (tx, rx) = sync_channel(CHANNEL);
-    let clock = Arc::new(SessionClock::new());
+    let pausers = [plan.video.as_ref(), plan.audio.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|s| s.pause_handle())
+        .collect();
+    let clock = Arc::new(SessionClock::new(pausers));
     let (core2, tx2, clock2) = (Arc::clone(core), tx.clone(), Arc::clone(&clock));
     let handle = thread::Builder::new()
         .name("mediacapture-recorder".into())
@@ -98,18 +102,20 @@ impl Controller {
         clock: Arc<SessionClock>,
     ) {
         let session = plan.session;
+        let Plan {
+            video,
+            audio,
+            failed,
+            ..
+        } = plan;
         // Step 9.2: a combination found unsupported "in parallel": inactivate, error, stop
         // (no dataavailable).
-        let setup = if plan.unknown_codecs.is_empty() {
-            Self::setup(&plan)
-        } else {
-            Err(MediaStreamError::not_supported(format!(
-                "cannot record the codecs {:?}",
-                plan.unknown_codecs
-            )))
+        let muxer = match failed {
+            None => Self::setup(plan.container, video.as_ref(), audio.as_ref()),
+            Some(e) => Err(e),
         };
-        let (muxer, video_enc, audio_enc) = match setup {
-            Ok(v) => v,
+        let muxer = match muxer {
+            Ok(m) => m,
             Err(e) => {
                 core.inactivate(session);
                 core.events.emit(RecorderEvent::Error(e));
@@ -118,47 +124,18 @@ impl Controller {
             }
         };
         let stop = Arc::new(AtomicBool::new(false));
+        let has = [video.is_some(), audio.is_some()];
+        let mut finished = [!has[0], !has[1]];
         let mut workers = Vec::new();
-        let has = [plan.video.is_some(), plan.audio.is_some()];
-        if let (Some(v), Some(enc)) = (plan.video, video_enc) {
-            let w = VideoWorker {
-                reader: v.reader,
-                encoder: Some(enc),
-                codec: v.codec,
-                bits_per_second: v.bits_per_second,
-                key_interval_us: v.key_interval_us,
-                key_interval_count: v.key_interval_count,
-                frame_us: (1e6 / v.frame_rate.max(1.0)) as i64,
-                clock: TrackClock::default(),
-                last_key: None,
-                since_key: 0,
-            };
-            workers.push(spawn_worker(
-                "mediacapture-recorder-video",
-                Kind::Video,
-                Box::new(w),
-                &tx,
-                &stop,
-                &clock,
-                &core,
-            ));
-        }
-        if let (Some(a), Some(enc)) = (plan.audio, audio_enc) {
-            let w = AudioWorker {
-                reader: a.reader,
-                encoder: enc,
-                converter: None,
-                clock: TrackClock::default(),
-            };
-            workers.push(spawn_worker(
-                "mediacapture-recorder-audio",
-                Kind::Audio,
-                Box::new(w),
-                &tx,
-                &stop,
-                &clock,
-                &core,
-            ));
+        for (kind, sub) in [(Kind::Video, video), (Kind::Audio, audio)] {
+            let Some(sub) = sub else { continue };
+            match spawn_forwarder(kind, sub, &tx, &stop, &clock, &core) {
+                Ok(w) => workers.push(w),
+                Err(e) => {
+                    finished[idx(kind)] = true;
+                    log::warn!("recorder: {e}");
+                }
+            }
         }
         drop(tx);
         let mut c = Controller {
@@ -169,7 +146,7 @@ impl Controller {
             video_q: VecDeque::new(),
             audio_q: VecDeque::new(),
             has,
-            finished: [!has[0], !has[1]],
+            finished,
             wrote_media: false,
             first_ts: None,
             blob_first_ts: None,
@@ -179,12 +156,6 @@ impl Controller {
             tail: Vec::new(),
             lost_blob: false,
         };
-        for (i, w) in workers.iter().enumerate() {
-            if let Err(e) = w {
-                c.finished[i] = true;
-                log::warn!("recorder: {e}");
-            }
-        }
         // Step 9.3: mimeType for the actual configuration, then `start`.
         {
             let mut st = lock(&c.core.status);
@@ -197,50 +168,20 @@ impl Controller {
         c.finish(end, &rx, &stop, workers);
     }
 
-    #[allow(clippy::type_complexity)]
+    /// The file's writer, for the tracks the encoders describe.
     fn setup(
-        plan: &Plan,
-    ) -> Result<(Muxer, Option<VpxEncoder>, Option<OpusEncoder>), MediaStreamError> {
-        let fail = |e: mediacapture_codecs::CodecError| {
-            MediaStreamError::not_supported(format!("cannot record this configuration: {e}"))
-        };
-        let video = plan
-            .video
-            .as_ref()
-            .map(|v| {
-                VpxEncoder::new(VpxConfig::realtime(
-                    v.codec,
-                    v.width,
-                    v.height,
-                    u64::from(v.bits_per_second),
-                ))
-            })
-            .transpose()
-            .map_err(fail)?;
-        let audio = plan
-            .audio
-            .as_ref()
-            .map(|a| {
-                OpusEncoder::new(
-                    a.sample_rate,
-                    a.channels,
-                    u64::from(a.bits_per_second),
-                    a.variable,
-                )
-            })
-            .transpose()
-            .map_err(fail)?;
-        let muxer = Muxer::new(
-            plan.container,
-            plan.video
-                .as_ref()
-                .map(|v| TrackInfo::video(v.codec, v.width, v.height)),
-            audio
-                .as_ref()
-                .map(|e| TrackInfo::opus(e.sample_rate(), e.channels(), e.pre_skip())),
+        container: mediacapture_codecs::Container,
+        video: Option<&EncodedSubscription>,
+        audio: Option<&EncodedSubscription>,
+    ) -> Result<Muxer, MediaStreamError> {
+        Muxer::new(
+            container,
+            video.map(|s| s.track_info().clone()),
+            audio.map(|s| s.track_info().clone()),
         )
-        .map_err(fail)?;
-        Ok((muxer, video, audio))
+        .map_err(|e| {
+            MediaStreamError::not_supported(format!("cannot record this configuration: {e}"))
+        })
     }
 
     /// Step 9.4: gathers data until the recording ends, and says why it ended.
@@ -308,7 +249,7 @@ impl Controller {
         end: End,
         rx: &Receiver<Msg>,
         stop: &AtomicBool,
-        workers: Vec<Result<JoinHandle<()>, String>>,
+        workers: Vec<JoinHandle<()>>,
     ) {
         // A spontaneous end inactivates the recorder now, in the "task".
         if !matches!(end, End::Requested) {
@@ -317,10 +258,11 @@ impl Controller {
         if let End::Error(e) = end {
             self.core.events.emit(RecorderEvent::Error(e));
         }
-        // Stop gathering: the encoder threads encode what their queues held at the stop (not
-        // what arrives after it), within DRAIN_TIMEOUT, then flush. The controller receives
-        // until each has said it is done, so that none ever waits on a full channel while
-        // the controller waits for it; only then are they joined.
+        // Stop gathering: the forwarders drain their encoders (the frames queued at the stop,
+        // not those after it, within DRAIN_TIMEOUT; the last consumer of an encoder gets its
+        // flush). The controller receives until each has said it is done, so that none ever
+        // waits on a full channel while the controller waits for it; only then are they
+        // joined.
         stop.store(true, Ordering::Release);
         while !self.finished.iter().all(|f| *f) {
             match rx.recv_timeout(Duration::from_millis(100)) {
@@ -331,16 +273,14 @@ impl Controller {
                 }
                 Ok(_) => {}
                 // A worker that left without a word (it cannot, short of a panic) is done.
-                Err(ChannelTimeout::Timeout)
-                    if workers.iter().flatten().all(JoinHandle::is_finished) =>
-                {
+                Err(ChannelTimeout::Timeout) if workers.iter().all(JoinHandle::is_finished) => {
                     break;
                 }
                 Err(ChannelTimeout::Timeout) => {}
                 Err(ChannelTimeout::Disconnected) => break,
             }
         }
-        for w in workers.into_iter().flatten() {
+        for w in workers {
             let _ = w.join();
         }
         self.write_ready(true);

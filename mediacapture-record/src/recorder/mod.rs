@@ -1,14 +1,15 @@
-//! `MediaRecorder`'s engine: one controller thread per recording, and one encoder thread per
-//! recorded track.
+//! `MediaRecorder`'s engine: one controller thread per recording, and one forwarding thread
+//! per recorded track; the encoders are shared (`mediacapture-encode`).
 //!
 //! ```text
-//! track ─▶ MediaStreamTrackProcessor (bounded: 1 s; drops oldest, counted)
-//!            │ encoder thread: pause → drop; timestamps → the recording's timeline;
-//!            │ VP8/VP9 (libvpx) or Opus (libopus, after remix/resample when needed)
-//!            ▼
-//!         sync_channel (bounded) ─▶ controller thread: commands (pause, resume, requestData,
-//!                                   stop) in call order; chunks interleaved by timestamp
-//!                                   into the live WebM/Ogg writer; timeslices; every event
+//! track ─▶ shared encoder (mediacapture-encode: one per track and configuration, whatever
+//!          │ the number of recorders; VP8/VP9 or Opus)
+//!          ▼ EncodedSubscription (bounded: ~1 s of chunks; drops counted, then up to a keyframe)
+//!        forwarder thread: pause → drop; timestamps → the recording's timeline
+//!          ▼
+//!        sync_channel (bounded) ─▶ controller thread: commands (pause, resume, requestData,
+//!                                  stop) in call order; chunks interleaved by timestamp
+//!                                  into the live WebM/Ogg writer; timeslices; every event
 //! ```
 //!
 //! Every event of a recording comes from its controller thread, in the order the spec's task
@@ -18,9 +19,9 @@
 //! - `state.rs`: what the handle, the controller and the encoders share;
 //! - `clock.rs`: the recording's timeline;
 //! - `controller.rs`: the controller thread;
-//! - `worker.rs`: the encoder threads.
+//! - `forward.rs`: the forwarding threads.
 
 pub(crate) mod clock;
 pub(crate) mod controller;
+pub(crate) mod forward;
 pub(crate) mod state;
-pub(crate) mod worker;

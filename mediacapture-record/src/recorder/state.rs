@@ -7,12 +7,13 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use mediacapture_codecs::{Container, EncodedChunk, VideoCodec};
+use mediacapture_codecs::{Container, EncodedChunk};
+use mediacapture_encode::EncodedSubscription;
 
 use crate::blob_event::RecorderEvent;
 use mediacapture_hal::sync::lock;
 use mediacapture_main::ext::EventBus;
-use mediacapture_main::{MediaStream, MediaStreamTrackProcessor, RecordingState};
+use mediacapture_main::{MediaStream, MediaStreamError, RecordingState};
 
 use crate::recorder::clock::SessionClock;
 
@@ -25,7 +26,7 @@ pub(crate) enum Msg {
     Chunk(Kind, EncodedChunk),
     /// The track ended by itself.
     Ended(Kind),
-    /// The encoder thread finished after a stop request.
+    /// The track's chunks ended after a stop request.
     Done(Kind),
     Failed(String),
 }
@@ -38,13 +39,14 @@ pub(crate) enum Kind {
 
 /// Capacity of a controller's channel: about a second of chunks at 30 fps plus 50 packets/s.
 pub(crate) const CHANNEL: usize = 128;
-/// A reader's queue (video frames; audio chunks): a second of media at typical rates.
-pub(crate) const VIDEO_QUEUE: u32 = 30;
-pub(crate) const AUDIO_QUEUE: u32 = 100;
+/// A recording's queue of chunks from a shared encoder (video frames; 20 ms Opus packets):
+/// about a second of media; the encoders' own frame queues are `mediacapture-encode`'s.
+pub(crate) const VIDEO_CHUNKS: usize = 30;
+pub(crate) const AUDIO_CHUNKS: usize = 50;
 /// A track ahead of the other by this much is written without waiting (the other stalls).
 pub(crate) const MAX_LEAD_US: i64 = 1_000_000;
-/// How long the encoder threads may take, after a stop, to encode the frames that were
-/// queued when it came; what is left then is dropped (and counted). A stop completes within
+/// How long the encoders may take, after a stop, to encode the frames that were queued when
+/// it came; what is left then is dropped (and counted). A stop completes within
 /// this plus one frame's encoding and the encoders' flush.
 pub(crate) const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 /// The smallest timeslice (the spec's "UA minimum").
@@ -132,36 +134,17 @@ pub(crate) fn split_bits_per_second(total: u32) -> (u32, u32) {
     (total.saturating_sub(audio).max(1), audio)
 }
 
-/// What `start()` decided for the video track.
-pub(crate) struct VideoPlan {
-    pub reader: MediaStreamTrackProcessor,
-    pub codec: VideoCodec,
-    pub bits_per_second: u32,
-    pub key_interval_us: Option<i64>,
-    pub key_interval_count: Option<u32>,
-    pub width: u32,
-    pub height: u32,
-    pub frame_rate: f64,
-}
-
-/// What `start()` decided for the audio track.
-pub(crate) struct AudioPlan {
-    pub reader: MediaStreamTrackProcessor,
-    pub bits_per_second: u32,
-    pub variable: bool,
-    pub sample_rate: u32,
-    pub channels: u32,
-}
-
 /// A recording, as `start()` set it up.
 pub(crate) struct Plan {
     pub session: u64,
     pub container: Container,
     pub mime_type: String,
-    pub video: Option<VideoPlan>,
-    pub audio: Option<AudioPlan>,
-    /// Codec ids the type named that we cannot record (found "asynchronously").
-    pub unknown_codecs: Vec<String>,
+    /// The subscriptions to the tracks' encoders.
+    pub video: Option<EncodedSubscription>,
+    pub audio: Option<EncodedSubscription>,
+    /// Why the recording cannot go on, found "in parallel" (codec ids the type named that we
+    /// cannot record; an encoder refusing the configuration).
+    pub failed: Option<MediaStreamError>,
     pub timeslice: Option<Duration>,
     pub stream: MediaStream,
     pub stream_version: u64,
