@@ -46,7 +46,8 @@ pub enum SubscriptionEnd {
     Failed(String),
 }
 
-/// An encoder as [`running_encoders`] and [`EncodedSubscription::encoder_info`] report it.
+/// An encoder as [`running_encoders`](crate::running_encoders) and
+/// [`EncodedSubscription::encoder_info`](crate::EncodedSubscription::encoder_info) report it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EncoderInfo {
     /// The track encoded.
