@@ -220,11 +220,20 @@ class Crate:
             target = self.exports[mod][rest[0]]
             if target != path:
                 return self.file_of(target + rest[1:], depth + 1)
-        if rest:
+        if rest and depth < 8:
             for glob in self.globs[mod]:
-                if glob in self.modules and rest[0] in self.defined(glob):
-                    return self.modules[glob]
+                if glob in self.modules and self.provides(glob, rest[0], depth):
+                    # Followed on: the glob's module may re-export it in turn.
+                    return self.file_of(glob + rest, depth + 1)
         return self.modules[mod]
+
+    def provides(self, mod, name, depth=0):
+        """Whether `mod` defines or re-exports `name` (through its own globs too)."""
+        if name in self.defined(mod) or name in self.exports[mod]:
+            return True
+        return depth < 8 and any(
+            g in self.modules and self.provides(g, name, depth + 1) for g in self.globs[mod]
+        )
 
     def defined(self, mod):
         """The public names a module defines at its top level (and the `Name, "…" {` items

@@ -32,6 +32,7 @@ mod enums;
 mod error;
 mod events;
 mod image_capture;
+mod json;
 mod settings;
 mod supported;
 
@@ -43,6 +44,7 @@ pub use enums::*;
 pub use error::*;
 pub use events::TrackEvent;
 pub use image_capture::*;
+pub use json::parse_json;
 pub use settings::*;
 pub use supported::*;
 
