@@ -1,12 +1,11 @@
 //! [`FakeBackend`]: the devices, their scripted faults, the scheduler thread and the
 //! [`Backend`] seam.
 
-use std::cmp::Reverse;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use crate::config::{FakeConfigError, FakeDeviceSpec, FakeDevicesConfig, Script};
+use crate::config::{FakeConfigError, FakeDeviceSpec, FakeDevicesConfig};
 use crate::file;
 use mediacapture_hal::sync::lock;
 use mediacapture_hal::{
@@ -23,7 +22,7 @@ pub const BACKEND_NAME: &str = "fake";
 /// The fake capture backend. Cheap to clone: clones share the same devices.
 #[derive(Clone)]
 pub struct FakeBackend {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 impl std::fmt::Debug for FakeBackend {
@@ -158,7 +157,12 @@ impl FakeBackend {
         lock(&self.inner.state).open.len()
     }
 
-    fn set_present(&self, kind: MediaDeviceKind, hardware_id: &str, present: bool) -> bool {
+    pub(crate) fn set_present(
+        &self,
+        kind: MediaDeviceKind,
+        hardware_id: &str,
+        present: bool,
+    ) -> bool {
         let (changed, sinks) = {
             let mut st = lock(&self.inner.state);
             let mut changed = false;
@@ -196,108 +200,6 @@ impl FakeBackend {
         for o in live {
             o.device_list_changed();
         }
-    }
-
-    fn schedule(&self, at: Instant, action: Action) {
-        let sched = &self.inner.scheduler;
-        let mut s = lock(&sched.state);
-        s.seq += 1;
-        let seq = s.seq;
-        s.heap.push(Reverse((at, seq)));
-        s.actions.insert(seq, action);
-        if s.running {
-            sched.cond.notify_all();
-            return;
-        }
-        s.running = true;
-        drop(s);
-        let weak = Arc::downgrade(&self.inner);
-        let sched = Arc::clone(sched);
-        let spawned = std::thread::Builder::new()
-            .name("mediacapture-fake".into())
-            .spawn(move || run_scheduler(&sched, &weak));
-        if let Err(e) = spawned {
-            log::error!(
-                "fake backend: cannot start its scheduler thread: {e}; scripted events will not happen"
-            );
-            lock(&self.inner.scheduler.state).running = false;
-        }
-    }
-
-    fn run(&self, action: Action) {
-        match action {
-            Action::Present(id, kind, present) => {
-                self.set_present(kind, &id, present);
-            }
-            Action::Mute(h, muted) => {
-                let sink = {
-                    let mut st = lock(&self.inner.state);
-                    st.open
-                        .get_mut(&h)
-                        .filter(|o| o.shared.muted.swap(muted, Ordering::SeqCst) != muted)
-                        .map(|o| o.sink.clone())
-                };
-                if let Some(s) = sink {
-                    s(if muted {
-                        DeviceEvent::Muted
-                    } else {
-                        DeviceEvent::Unmuted
-                    });
-                }
-            }
-            Action::OpenedMuted(h) => {
-                let sink = {
-                    let st = lock(&self.inner.state);
-                    st.open
-                        .get(&h)
-                        .filter(|o| o.shared.muted.load(Ordering::SeqCst))
-                        .map(|o| o.sink.clone())
-                };
-                if let Some(s) = sink {
-                    s(DeviceEvent::Muted);
-                }
-            }
-            Action::Fail(h) => {
-                let sink = lock(&self.inner.state).open.remove(&h).map(|o| {
-                    o.shared.running.store(false, Ordering::SeqCst);
-                    o.sink
-                });
-                if let Some(s) = sink {
-                    s(DeviceEvent::Ended(EndReason::Failure(
-                        "scripted failure (failAfterMs)".into(),
-                    )));
-                }
-            }
-        }
-    }
-}
-
-fn run_scheduler(sched: &Scheduler, weak: &Weak<Inner>) {
-    let mut s = lock(&sched.state);
-    loop {
-        if s.shutdown {
-            return;
-        }
-        let Some(Reverse((at, seq))) = s.heap.peek().copied() else {
-            s.running = false;
-            return;
-        };
-        let now = Instant::now();
-        if at > now {
-            s = sched
-                .cond
-                .wait_timeout(s, at - now)
-                .map(|(g, _)| g)
-                .unwrap_or_else(|e| e.into_inner().0);
-            continue;
-        }
-        s.heap.pop();
-        let action = s.actions.remove(&seq);
-        drop(s);
-        if let (Some(action), Some(inner)) = (action, weak.upgrade()) {
-            FakeBackend { inner }.run(action);
-        }
-        s = lock(&sched.state);
     }
 }
 
@@ -353,7 +255,9 @@ impl Backend for FakeBackend {
                 ));
             }
             let (kind, script) = (dev.spec.descriptor.kind, dev.spec.script.clone());
-            shared.muted.store(opens_muted(&script), Ordering::SeqCst);
+            shared
+                .muted
+                .store(FakeBackend::opens_muted(&script), Ordering::SeqCst);
             // A file that cannot be read now fails the open: NotReadableError.
             let unreadable = |m: String| BackendError::new(BackendErrorKind::NotReadable, m);
             let producer = match (&dev.spec.file, kind) {
@@ -392,7 +296,7 @@ impl Backend for FakeBackend {
                 .with_source(e));
             }
         };
-        apply_open_script(self, id, &script, Instant::now());
+        self.apply_open_script(id, &script, Instant::now());
         Ok(Box::new(FakeHandle {
             backend: Arc::downgrade(&self.inner),
             id,
@@ -403,29 +307,6 @@ impl Backend for FakeBackend {
 
     fn watch(&self, observer: Weak<dyn HotplugObserver>) {
         lock(&self.inner.observers).push(observer);
-    }
-}
-
-/// Whether a device opens muted: `muteAtMs` has 0 (and `unmuteAtMs` does not), so that not
-/// one frame gets out before the mute.
-fn opens_muted(script: &Script) -> bool {
-    script.mute_at_ms.contains(&0) && !script.unmute_at_ms.contains(&0)
-}
-
-fn apply_open_script(b: &FakeBackend, id: u64, script: &Script, now: Instant) {
-    for &ms in &script.mute_at_ms {
-        let action = if ms == 0 && opens_muted(script) {
-            Action::OpenedMuted(id)
-        } else {
-            Action::Mute(id, true)
-        };
-        b.schedule(now + Duration::from_millis(ms), action);
-    }
-    for &ms in &script.unmute_at_ms {
-        b.schedule(now + Duration::from_millis(ms), Action::Mute(id, false));
-    }
-    if let Some(ms) = script.fail_after_ms {
-        b.schedule(now + Duration::from_millis(ms), Action::Fail(id));
     }
 }
 

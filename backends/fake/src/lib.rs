@@ -22,6 +22,7 @@ mod capture;
 mod config;
 mod file;
 pub mod pattern;
+mod scheduler;
 mod state;
 
 pub use backend::{BACKEND_NAME, FakeBackend};
