@@ -1,4 +1,4 @@
-//! [`FakeBackend`]: the devices, their scripted faults, the scheduler thread and the
+//! [`FakeBackend`]: the devices, their controls (hot-plug, mute, faults) and the
 //! [`Backend`] seam.
 
 use std::sync::atomic::{AtomicBool, Ordering};
