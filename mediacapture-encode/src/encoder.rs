@@ -20,6 +20,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use mediacapture_codecs::{EncodedChunk, TrackInfo};
+
+use crate::chunk::Encoded;
 use mediacapture_hal::sync::lock;
 use mediacapture_main::ext::{self, EventBus};
 use mediacapture_main::{MediaFrame, MediaStreamTrackProcessor, RecvTimeoutError};
@@ -100,7 +102,7 @@ pub(crate) struct Stats {
 
 /// One consumer, as the encoder sees it.
 pub(crate) struct Sub {
-    pub bus: EventBus<Arc<EncodedChunk>>,
+    pub bus: EventBus<Arc<Encoded>>,
     /// Nothing is queued for a paused consumer.
     pub paused: AtomicBool,
     /// The consumer skips chunks up to the next keyframe (it joined a running encoder,
@@ -138,6 +140,8 @@ pub(crate) struct Encoder {
     pub subs: Mutex<Subs>,
     pub key_request: AtomicBool,
     pub stats: Stats,
+    /// The last frame read: its timestamp and when (the chunks' `arrived`).
+    pub last_read: Mutex<Option<(i64, Instant)>>,
 }
 
 impl Encoder {
@@ -203,6 +207,7 @@ impl Encoder {
         skipping: &mut bool,
     ) -> Result<(), String> {
         self.stats.frames_in.fetch_add(1, Ordering::Relaxed);
+        *lock(&self.last_read) = Some((frame.timestamp(), Instant::now()));
         let active = {
             let subs = lock(&self.subs);
             for s in &subs.list {
@@ -229,12 +234,19 @@ impl Encoder {
 
     /// Queues `chunks` for every consumer not paused.
     fn emit(&self, subs: &[Arc<Sub>], chunks: Vec<EncodedChunk>) {
+        let last_read = *lock(&self.last_read);
         for c in chunks {
             self.stats.chunks.fetch_add(1, Ordering::Relaxed);
             if c.key {
                 self.stats.key_frames.fetch_add(1, Ordering::Relaxed);
             }
-            let c = Arc::new(c);
+            // When the media at the chunk's time came: the last frame's read, less how far
+            // the chunk starts before that frame (an Opus packet of earlier samples).
+            let arrived = last_read.map_or_else(Instant::now, |(ts, at)| {
+                let before = u64::try_from(ts.saturating_sub(c.timestamp)).unwrap_or(0);
+                at.checked_sub(Duration::from_micros(before)).unwrap_or(at)
+            });
+            let c = Arc::new(Encoded { chunk: c, arrived });
             for s in subs.iter().filter(|s| !s.paused.load(Ordering::Acquire)) {
                 s.bus.emit(Arc::clone(&c));
             }

@@ -43,16 +43,19 @@
 //! - `registry.rs`: the running encoders, [`subscribe`], [`running_encoders`];
 //! - `encoder.rs`: a shared encoder and its thread;
 //! - `codec.rs`: libvpx and libopus as the thread drives them;
-//! - `subscription.rs`: a consumer's end, [`EncodedSubscription`].
+//! - `subscription.rs`: a consumer's end, [`EncodedSubscription`];
+//! - `chunk.rs`: what it receives, [`Encoded`].
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
+mod chunk;
 mod codec;
 mod config;
 mod encoder;
 mod registry;
 mod subscription;
 
+pub use chunk::Encoded;
 pub use config::{AudioEncoderConfig, EncoderConfig, KeyFramePolicy, VideoEncoderConfig};
 pub use encoder::{EncoderInfo, SubscriptionEnd};
 pub use mediacapture_codecs::{EncodedChunk, TrackInfo, VideoCodec};

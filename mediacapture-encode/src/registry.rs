@@ -166,6 +166,7 @@ fn start(
         }),
         key_request: AtomicBool::new(false),
         stats: Stats::default(),
+        last_read: Mutex::new(None),
     });
     let e = Arc::clone(&encoder);
     thread::Builder::new()

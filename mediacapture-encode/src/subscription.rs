@@ -4,11 +4,12 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use mediacapture_codecs::{EncodedChunk, TrackInfo};
+use mediacapture_codecs::TrackInfo;
 use mediacapture_hal::sync::lock;
 use mediacapture_main::ext;
 use mediacapture_main::{EventSubscription, RecvTimeoutError, TryRecvError};
 
+use crate::chunk::Encoded;
 use crate::config::EncoderConfig;
 use crate::encoder::{Drain, Encoder, EncoderInfo, Sub, SubscriptionEnd};
 
@@ -28,7 +29,7 @@ use crate::encoder::{Drain, Encoder, EncoderInfo, Sub, SubscriptionEnd};
 pub struct EncodedSubscription {
     pub(crate) encoder: Arc<Encoder>,
     pub(crate) sub: Arc<Sub>,
-    pub(crate) events: EventSubscription<Arc<EncodedChunk>>,
+    pub(crate) events: EventSubscription<Arc<Encoded>>,
 }
 
 impl std::fmt::Debug for EncodedSubscription {
@@ -74,7 +75,7 @@ fn set_paused(encoder: &Encoder, sub: &Sub, paused: bool) {
 impl EncodedSubscription {
     /// The next chunk, waiting at most `timeout`; `Closed` once the subscription has ended
     /// ([`end`](Self::end) says why) and every chunk before the end was received.
-    pub fn recv_timeout(&self, timeout: Duration) -> Result<Arc<EncodedChunk>, RecvTimeoutError> {
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<Arc<Encoded>, RecvTimeoutError> {
         let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -86,7 +87,7 @@ impl EncodedSubscription {
     }
 
     /// The next chunk queued, without waiting.
-    pub fn try_recv(&self) -> Result<Arc<EncodedChunk>, TryRecvError> {
+    pub fn try_recv(&self) -> Result<Arc<Encoded>, TryRecvError> {
         loop {
             let chunk = self.events.try_recv()?;
             if let Some(c) = self.accept(chunk) {
@@ -96,7 +97,7 @@ impl EncodedSubscription {
     }
 
     /// `chunk`, unless the subscription waits for a keyframe and it is not one.
-    fn accept(&self, chunk: Arc<EncodedChunk>) -> Option<Arc<EncodedChunk>> {
+    fn accept(&self, chunk: Arc<Encoded>) -> Option<Arc<Encoded>> {
         let sub = &self.sub;
         // A chunk dropped since the last one: what follows cannot be decoded up to a
         // keyframe.

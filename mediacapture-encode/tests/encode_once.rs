@@ -49,12 +49,12 @@ fn until(cond: impl Fn() -> bool, what: &str) {
     }
 }
 
-fn recv(s: &EncodedSubscription) -> Arc<EncodedChunk> {
+fn recv(s: &EncodedSubscription) -> Arc<Encoded> {
     s.recv_timeout(WAIT).expect("a chunk")
 }
 
 /// Writes frame `n` and returns `s`'s chunk for it.
-fn step(g: &VideoTrackGenerator, s: &EncodedSubscription, n: i64) -> Arc<EncodedChunk> {
+fn step(g: &VideoTrackGenerator, s: &EncodedSubscription, n: i64) -> Arc<Encoded> {
     g.write(&frame(n)).unwrap();
     let c = recv(s);
     assert_eq!(c.timestamp, n * FRAME_US, "the chunk of frame {n}");

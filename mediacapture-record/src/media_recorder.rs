@@ -14,19 +14,16 @@ use serde::{Deserialize, Serialize};
 use crate::blob_event::{RECORDER_EVENT_CAPACITY, RecorderEvent};
 use crate::mime;
 use crate::recorder::controller;
+use crate::recorder::encoders::Encoders;
 use crate::recorder::state::{
-    AUDIO_CHUNKS, Core, Counters, MIN_TIMESLICE, Msg, Plan, Status, VIDEO_CHUNKS, inactivate,
-    split_bits_per_second,
+    Core, Counters, MIN_TIMESLICE, Msg, Plan, Status, inactivate, split_bits_per_second,
 };
-use mediacapture_codecs::{Container, VideoCodec};
-use mediacapture_encode::{
-    AudioEncoderConfig, EncoderConfig, KeyFramePolicy, VideoEncoderConfig, subscribe,
-};
+use mediacapture_encode::KeyFramePolicy;
 use mediacapture_hal::sync::lock;
 use mediacapture_main::ext::{self, EventBus};
 use mediacapture_main::{
-    BitrateMode, EventSubscription, MediaStream, MediaStreamError, MediaStreamTrack,
-    MediaStreamTrackKind, MediaStreamTrackState, RecordingState,
+    BitrateMode, EventSubscription, MediaStream, MediaStreamError, MediaStreamTrackKind,
+    MediaStreamTrackState, RecordingState,
 };
 
 /// The default `videoBitsPerSecond` (Chrome's).
@@ -386,43 +383,13 @@ impl MediaRecorder {
         let audio_track = tracks
             .iter()
             .find(|t| t.kind() == MediaStreamTrackKind::Audio);
-        // Step 5: the configuration the type allows.
-        let format = mime::is_type_supported(&st.constrained_mime_type, true)
-            .map_err(|()| MediaStreamError::not_supported("unsupported mimeType"))?;
-        let (container, video_type, named_video, named_opus, has_codecs, unknown) = match &format {
-            None => (
-                Container::WebM,
-                video_track.is_some(),
-                None,
-                false,
-                false,
-                Vec::new(),
-            ),
-            Some(f) => (
-                f.container,
-                f.video_type,
-                f.video,
-                f.opus,
-                f.video.is_some() || f.opus || !f.unknown.is_empty(),
-                f.unknown.clone(),
-            ),
-        };
-        // Step 8: every track must be recordable with it (codecs we do not know are checked
-        // "in parallel", after start).
-        if video_track.is_some()
-            && (!video_type || (has_codecs && named_video.is_none() && unknown.is_empty()))
-        {
-            return Err(MediaStreamError::not_supported(format!(
-                "{:?} cannot record a video track",
-                st.constrained_mime_type
-            )));
-        }
-        if audio_track.is_some() && has_codecs && !named_opus && unknown.is_empty() {
-            return Err(MediaStreamError::not_supported(format!(
-                "{:?} cannot record an audio track",
-                st.constrained_mime_type
-            )));
-        }
+        // Steps 5 and 8: the configuration the type allows, with which every track must be
+        // recordable (codecs we do not know are checked "in parallel", after start).
+        let format = mime::recording_format(
+            &st.constrained_mime_type,
+            video_track.is_some(),
+            audio_track.is_some(),
+        )?;
         // Step 6: bitsPerSecond split again over the tracks present.
         if let Some(total) = st.constrained_bits_per_second {
             (st.video_bits_per_second, st.audio_bits_per_second) =
@@ -435,7 +402,6 @@ impl MediaRecorder {
         // Step 7: the configuration; the encoders (shared with any other consumer of the
         // same track and configuration) start now, so that the frames delivered from now on
         // are recorded.
-        let codec = named_video.unwrap_or(VideoCodec::Vp8);
         let key_frames = match self.key_interval_count {
             Some(n) => KeyFramePolicy::Count(n),
             None => KeyFramePolicy::Interval(Duration::from_micros(
@@ -446,63 +412,38 @@ impl MediaRecorder {
                     .max(0.0) as u64,
             )),
         };
-        let mut failed = (!unknown.is_empty()).then(|| {
-            MediaStreamError::not_supported(format!("cannot record the codecs {unknown:?}"))
-        });
-        let mut encoded = |track: Option<&MediaStreamTrack>, config: EncoderConfig, queue| {
-            let track = track.filter(|_| failed.is_none())?;
-            subscribe(track, &config, queue)
-                .map_err(|e| {
-                    failed = Some(MediaStreamError::not_supported(format!(
-                        "cannot record this configuration: {}",
-                        e.message()
-                    )));
-                })
-                .ok()
-        };
-        let video = encoded(
-            video_track,
-            EncoderConfig::Video(VideoEncoderConfig {
-                codec,
-                bits_per_second: st.video_bits_per_second,
-                key_frames,
+        let encoders = Encoders::subscribe(
+            video_track.map(|t| (t, format.video_codec, st.video_bits_per_second, key_frames)),
+            audio_track.map(|t| {
+                let variable = self.bitrate_mode == BitrateMode::Variable;
+                (t, st.audio_bits_per_second, variable)
             }),
-            VIDEO_CHUNKS,
+            &format.unknown,
         );
-        let audio_config = audio_track.map(|t| {
-            let s = t.get_settings();
-            EncoderConfig::Audio(AudioEncoderConfig {
-                bits_per_second: st.audio_bits_per_second,
-                variable: self.bitrate_mode == BitrateMode::Variable,
-                sample_rate: AudioEncoderConfig::opus_rate(s.sample_rate.unwrap_or(48_000)),
-                channels: s.channel_count.unwrap_or(1).clamp(1, 2),
-            })
-        });
-        let audio = audio_config.and_then(|c| encoded(audio_track, c, AUDIO_CHUNKS));
         // The type the `start` event will show.
-        let (kind, subtype) = match &format {
-            Some(f) => (f.kind.as_str(), f.subtype.as_str()),
-            None if video_track.is_some() => ("video", "webm"),
-            None => ("audio", "webm"),
-        };
         let codecs: Vec<&str> = [
-            video_track.map(|_| codec.name()),
+            video_track.map(|_| format.video_codec.name()),
             audio_track.map(|_| "opus"),
         ]
         .into_iter()
         .flatten()
         .collect();
-        let mime_type = format!("{kind}/{subtype};codecs={}", codecs.join(","));
+        let mime_type = format!(
+            "{}/{};codecs={}",
+            format.kind,
+            format.subtype,
+            codecs.join(",")
+        );
         // Step 9: recording, from now; the rest happens on the recording's threads.
         st.session += 1;
         self.core.counters.reset();
         let plan = Plan {
             session: st.session,
-            container,
+            container: format.container,
             mime_type,
-            video,
-            audio,
-            failed,
+            video: encoders.video,
+            audio: encoders.audio,
+            failed: encoders.failed,
             timeslice: timeslice.map(|ms| Duration::from_millis(u64::from(ms)).max(MIN_TIMESLICE)),
             stream: self.stream.new_handle(),
             stream_version: ext::track_set_version(&self.stream),

@@ -2,6 +2,7 @@
 //! and the recorder's "is type supported" algorithm.
 
 use mediacapture_codecs::{Container, VideoCodec};
+use mediacapture_main::MediaStreamError;
 
 /// A parsed MIME type: lowercase type and subtype, parameters in order (names lowercase).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -189,6 +190,61 @@ pub(crate) fn is_type_supported(
         };
     }
     Ok(Some(f))
+}
+
+/// What `start()` records with: the container and codecs a type allows.
+pub(crate) struct RecordingFormat {
+    pub container: Container,
+    /// The type and subtype the `start` event's `mimeType` shows.
+    pub kind: String,
+    pub subtype: String,
+    /// The video codec (VP8 unless the type names another).
+    pub video_codec: VideoCodec,
+    /// Codec ids we do not know: the recording fails "in parallel".
+    pub unknown: Vec<String>,
+}
+
+/// Steps 5 and 8 of `start()`: the configuration `mime` allows, with which the tracks present
+/// must be recordable.
+///
+/// # Errors
+/// `NotSupportedError` for a type `isTypeSupported` refuses, or a track the type cannot record
+/// (a video track with an `audio/…` type, or a kind whose codec `codecs` leaves out).
+pub(crate) fn recording_format(
+    mime: &str,
+    has_video: bool,
+    has_audio: bool,
+) -> Result<RecordingFormat, MediaStreamError> {
+    let format = is_type_supported(mime, true)
+        .map_err(|()| MediaStreamError::not_supported("unsupported mimeType"))?;
+    let Some(f) = format else {
+        return Ok(RecordingFormat {
+            container: Container::WebM,
+            kind: if has_video { "video" } else { "audio" }.to_owned(),
+            subtype: "webm".to_owned(),
+            video_codec: VideoCodec::Vp8,
+            unknown: Vec::new(),
+        });
+    };
+    let has_codecs = f.video.is_some() || f.opus || !f.unknown.is_empty();
+    let known_only = f.unknown.is_empty();
+    if has_video && (!f.video_type || (has_codecs && f.video.is_none() && known_only)) {
+        return Err(MediaStreamError::not_supported(format!(
+            "{mime:?} cannot record a video track"
+        )));
+    }
+    if has_audio && has_codecs && !f.opus && known_only {
+        return Err(MediaStreamError::not_supported(format!(
+            "{mime:?} cannot record an audio track"
+        )));
+    }
+    Ok(RecordingFormat {
+        container: f.container,
+        kind: f.kind,
+        subtype: f.subtype,
+        video_codec: f.video.unwrap_or(VideoCodec::Vp8),
+        unknown: f.unknown,
+    })
 }
 
 #[cfg(test)]

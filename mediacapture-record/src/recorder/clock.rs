@@ -55,18 +55,22 @@ impl SessionClock {
         self.count.load(Ordering::Acquire)
     }
 
-    /// Recording time now, in µs.
-    fn elapsed_us(&self) -> i64 {
+    /// Recording time at `at` (0 before the recording started), in µs.
+    fn elapsed_us_at(&self, at: Instant) -> i64 {
         let p = lock(&self.pauses);
-        let now = Instant::now();
-        let paused = p.1 + p.0.map_or(Duration::ZERO, |s| now - s);
-        i64::try_from((now - self.start).saturating_sub(paused).as_micros()).unwrap_or(i64::MAX)
+        let paused = p.1
+            + p.0
+                .map_or(Duration::ZERO, |s| at.saturating_duration_since(s));
+        let elapsed = at
+            .saturating_duration_since(self.start)
+            .saturating_sub(paused);
+        i64::try_from(elapsed.as_micros()).unwrap_or(i64::MAX)
     }
 }
 
-/// Maps one track's timestamps onto the recording's timeline: anchored where its first chunk
-/// arrived, then following the track's own clock, with paused stretches cut out (the chunk
-/// after a pause follows the last one before it).
+/// Maps one track's timestamps onto the recording's timeline: anchored where the media of its
+/// first chunk reached the encoder, then following the track's own clock, with paused
+/// stretches cut out (the chunk after a pause follows the last one before it).
 #[derive(Default)]
 pub(crate) struct TrackClock {
     /// (first media timestamp, its place on the timeline).
@@ -91,6 +95,7 @@ impl TrackClock {
         &mut self,
         ts: i64,
         duration: i64,
+        arrived: Instant,
         session: &SessionClock,
         strictly_increasing: bool,
     ) -> i64 {
@@ -98,7 +103,9 @@ impl TrackClock {
             self.removed += (ts - p).max(0);
         }
         self.last_end = Some(ts + duration.max(0));
-        let (m0, o0) = *self.first.get_or_insert_with(|| (ts, session.elapsed_us()));
+        let (m0, o0) = *self
+            .first
+            .get_or_insert_with(|| (ts, session.elapsed_us_at(arrived)));
         let mut out = (o0 + ts - m0 - self.removed).max(0);
         if let Some(last) = self.last.filter(|l| strictly_increasing && out <= *l) {
             out = last + 1;

@@ -7,7 +7,7 @@ use std::sync::mpsc::SyncSender;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use mediacapture_encode::{EncodedChunk, EncodedSubscription, SubscriptionEnd};
+use mediacapture_encode::{Encoded, EncodedSubscription, SubscriptionEnd};
 use mediacapture_main::RecvTimeoutError;
 
 use crate::recorder::clock::{SessionClock, TrackClock};
@@ -116,11 +116,12 @@ impl<'a> Forwarder<'a> {
     }
 
     /// `chunk` on the recording's timeline, to the controller.
-    fn forward(&mut self, chunk: Arc<EncodedChunk>, tx: &SyncSender<Msg>, clock: &SessionClock) {
-        let mut chunk = Arc::unwrap_or_clone(chunk);
+    fn forward(&mut self, encoded: Arc<Encoded>, tx: &SyncSender<Msg>, clock: &SessionClock) {
+        let Encoded { mut chunk, arrived } = Arc::unwrap_or_clone(encoded);
         chunk.timestamp = self.track_clock.map(
             chunk.timestamp,
             chunk.duration,
+            arrived,
             clock,
             self.kind == Kind::Video,
         );

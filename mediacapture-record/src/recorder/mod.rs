@@ -18,10 +18,12 @@
 //!
 //! - `state.rs`: what the handle, the controller and the encoders share;
 //! - `clock.rs`: the recording's timeline;
+//! - `encoders.rs`: the recording's subscriptions to its tracks' shared encoders;
 //! - `controller.rs`: the controller thread;
 //! - `forward.rs`: the forwarding threads.
 
 pub(crate) mod clock;
 pub(crate) mod controller;
+pub(crate) mod encoders;
 pub(crate) mod forward;
 pub(crate) mod state;
