@@ -280,3 +280,49 @@ impl Drop for Generator {
         self.close();
     }
 }
+
+/// The methods and `Debug` that `VideoTrackGenerator` and `AudioTrackGenerator` share, for a
+/// struct `$name { core: Arc<Generator>, track: MediaStreamTrack }` of `$kind` tracks.
+macro_rules! track_generator_common {
+    ($name:ident, $kind:ident, $what:literal) => {
+        impl $name {
+            /// A generator and its track (unmuted, live).
+            #[allow(clippy::new_without_default)] // A generator is a resource, not a value.
+            pub fn new() -> Self {
+                let (core, track) =
+                    $crate::generator::Generator::new($crate::MediaStreamTrackKind::$kind);
+                $name { core, track }
+            }
+
+            /// The generated track (always the same object).
+            pub fn track(&self) -> &$crate::MediaStreamTrack {
+                &self.track
+            }
+
+            #[doc = concat!("Whether written ", $what, " discarded and the tracks muted.")]
+            pub fn muted(&self) -> bool {
+                self.core.muted()
+            }
+
+            /// Mutes or unmutes: the tracks fire `mute`/`unmute` on a change.
+            pub fn set_muted(&self, muted: bool) {
+                self.core.set_muted(muted);
+            }
+
+            /// Closes the writable side: every live track ends and fires `ended`.
+            pub fn close(&self) {
+                self.core.close();
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("track", &self.track)
+                    .field("muted", &self.muted())
+                    .finish()
+            }
+        }
+    };
+}
+pub(crate) use track_generator_common;

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::generator::Generator;
-use crate::{AudioData, MediaFrame, MediaStreamError, MediaStreamTrack, MediaStreamTrackKind};
+use crate::generator::{Generator, track_generator_common};
+use crate::{AudioData, MediaFrame, MediaStreamError, MediaStreamTrack};
 
 /// An audio track fed with the program's own [`AudioData`].
 ///
@@ -27,19 +27,9 @@ pub struct AudioTrackGenerator {
     track: MediaStreamTrack,
 }
 
+track_generator_common!(AudioTrackGenerator, Audio, "data is");
+
 impl AudioTrackGenerator {
-    /// A generator and its track (unmuted, live).
-    #[allow(clippy::new_without_default)] // A generator is a resource, not a value.
-    pub fn new() -> Self {
-        let (core, track) = Generator::new(MediaStreamTrackKind::Audio);
-        AudioTrackGenerator { core, track }
-    }
-
-    /// The generated track (always the same object).
-    pub fn track(&self) -> &MediaStreamTrack {
-        &self.track
-    }
-
     /// Sends `data` (shared, not copied) to every live track of this generator; discarded
     /// while muted.
     ///
@@ -47,29 +37,5 @@ impl AudioTrackGenerator {
     /// `TypeError` once every track of the generator has ended (or it was closed).
     pub fn write(&self, data: &AudioData) -> Result<(), MediaStreamError> {
         self.core.write(MediaFrame::Audio(data.clone()))
-    }
-
-    /// Whether written data is discarded and the tracks muted.
-    pub fn muted(&self) -> bool {
-        self.core.muted()
-    }
-
-    /// Mutes or unmutes: the tracks fire `mute`/`unmute` on a change.
-    pub fn set_muted(&self, muted: bool) {
-        self.core.set_muted(muted);
-    }
-
-    /// Closes the writable side: every live track ends and fires `ended`.
-    pub fn close(&self) {
-        self.core.close();
-    }
-}
-
-impl std::fmt::Debug for AudioTrackGenerator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AudioTrackGenerator")
-            .field("track", &self.track)
-            .field("muted", &self.muted())
-            .finish()
     }
 }

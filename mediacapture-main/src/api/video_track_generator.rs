@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::generator::Generator;
-use crate::{MediaFrame, MediaStreamError, MediaStreamTrack, MediaStreamTrackKind, VideoFrame};
+use crate::generator::{Generator, track_generator_common};
+use crate::{MediaFrame, MediaStreamError, MediaStreamTrack, VideoFrame};
 
 /// A video track fed with the program's own frames.
 ///
@@ -31,19 +31,9 @@ pub struct VideoTrackGenerator {
     track: MediaStreamTrack,
 }
 
+track_generator_common!(VideoTrackGenerator, Video, "frames are");
+
 impl VideoTrackGenerator {
-    /// A generator and its track (unmuted, live).
-    #[allow(clippy::new_without_default)] // A generator is a resource, not a value.
-    pub fn new() -> Self {
-        let (core, track) = Generator::new(MediaStreamTrackKind::Video);
-        VideoTrackGenerator { core, track }
-    }
-
-    /// The generated track (always the same object).
-    pub fn track(&self) -> &MediaStreamTrack {
-        &self.track
-    }
-
     /// Sends `frame` (shared, not copied) to every live track of this generator; discarded
     /// while muted.
     ///
@@ -51,29 +41,5 @@ impl VideoTrackGenerator {
     /// `TypeError` once every track of the generator has ended (or it was closed).
     pub fn write(&self, frame: &VideoFrame) -> Result<(), MediaStreamError> {
         self.core.write(MediaFrame::Video(frame.clone()))
-    }
-
-    /// Whether written frames are discarded and the tracks muted.
-    pub fn muted(&self) -> bool {
-        self.core.muted()
-    }
-
-    /// Mutes or unmutes: the tracks fire `mute`/`unmute` on a change.
-    pub fn set_muted(&self, muted: bool) {
-        self.core.set_muted(muted);
-    }
-
-    /// Closes the writable side: every live track ends and fires `ended`.
-    pub fn close(&self) {
-        self.core.close();
-    }
-}
-
-impl std::fmt::Debug for VideoTrackGenerator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VideoTrackGenerator")
-            .field("track", &self.track)
-            .field("muted", &self.muted())
-            .finish()
     }
 }
