@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use mediacapture::*;
 use mediacapture_test_support::{
-    ffmpeg_decodes as decodes, ffprobe_streams as streams, packet_times, tool,
+    ffmpeg_decodes as decodes, ffprobe_streams as streams, packet_keys, packet_times, tool,
 };
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -686,28 +686,6 @@ fn a_slow_event_reader_gets_every_blob_or_an_error() {
     std::fs::remove_file(path).ok();
 }
 
-/// The flags of the first video packet of `path` (`K` for a keyframe).
-fn first_video_packet_flags(path: &Path) -> String {
-    let o = Command::new(tool("ffprobe"))
-        .args([
-            "-v",
-            "error",
-            "-select_streams",
-            "v",
-            "-read_intervals",
-            "%+#1",
-        ])
-        .args(["-show_entries", "packet=flags", "-of", "csv=p=0"])
-        .arg(path)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_owned()
-}
-
 /// Encode once: two recorders of one stream with the same options run one encoder per track
 /// (the second joins the first's, at a keyframe); another bitrate runs its own; the encoder
 /// stops with its last recorder; every file decodes.
@@ -766,7 +744,11 @@ fn two_recorders_with_the_same_options_share_one_encoder_per_track() {
         assert!(r.errors.is_empty(), "{name}: {:?}", r.errors);
         let path = write(&format!("shared-{name}.webm"), &r.bytes());
         assert!(decodes(&path), "{name}");
-        assert_eq!(first_video_packet_flags(&path).chars().next(), Some('K'));
+        assert_eq!(
+            packet_keys(&path, "v").first(),
+            Some(&true),
+            "{name} starts at a keyframe"
+        );
         let names: Vec<String> = streams(&path)
             .iter()
             .map(|s| s["codec_name"].as_str().unwrap().to_owned())

@@ -40,17 +40,33 @@ pub fn ffprobe_streams(path: &Path) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-/// The presentation times (s) of the packets of stream `sel` (`v` or `a`) of `path`.
-pub fn packet_times(path: &Path, sel: &str) -> Vec<f64> {
+/// One entry (`pts_time`, `flags`, …) of every packet of stream `sel` (`v` or `a`) of `path`.
+fn packet_entries(path: &Path, sel: &str, entry: &str) -> Vec<String> {
     let o = Command::new(tool("ffprobe"))
         .args(["-v", "error", "-select_streams", sel, "-show_entries"])
-        .args(["packet=pts_time", "-of", "csv=p=0"])
+        .args([&format!("packet={entry}"), "-of", "csv=p=0"])
         .arg(path)
         .output()
         .unwrap();
     String::from_utf8_lossy(&o.stdout)
         .lines()
-        .filter_map(|l| l.trim().parse().ok())
+        .map(|l| l.trim().to_owned())
+        .collect()
+}
+
+/// The presentation times (s) of the packets of stream `sel` (`v` or `a`) of `path`.
+pub fn packet_times(path: &Path, sel: &str) -> Vec<f64> {
+    packet_entries(path, sel, "pts_time")
+        .iter()
+        .filter_map(|l| l.parse().ok())
+        .collect()
+}
+
+/// Whether each packet of stream `sel` of `path` is a keyframe (ffprobe's `K` flag).
+pub fn packet_keys(path: &Path, sel: &str) -> Vec<bool> {
+    packet_entries(path, sel, "flags")
+        .iter()
+        .map(|f| f.starts_with('K'))
         .collect()
 }
 
