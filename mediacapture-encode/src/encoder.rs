@@ -140,7 +140,8 @@ pub(crate) struct Encoder {
     pub subs: Mutex<Subs>,
     pub key_request: AtomicBool,
     pub stats: Stats,
-    /// The last frame read: its timestamp and when (the chunks' `arrived`).
+    /// The last frame read: its timestamp and when the track delivered it (the chunks'
+    /// `arrived`).
     pub last_read: Mutex<Option<(i64, Instant)>>,
 }
 
@@ -170,9 +171,9 @@ impl Encoder {
             if self.closed() {
                 break;
             }
-            match self.reader.read_timeout(POLL) {
-                Ok(frame) => {
-                    if let Err(m) = self.encode(codec.as_mut(), frame, &mut skipping) {
+            match ext::read_frame_timeout(&self.reader, POLL) {
+                Ok((frame, delivered)) => {
+                    if let Err(m) = self.encode(codec.as_mut(), frame, delivered, &mut skipping) {
                         let mut subs = lock(&self.subs);
                         for s in subs.list.clone() {
                             Self::end_sub(&mut subs, &s, SubscriptionEnd::Failed(m.clone()));
@@ -204,10 +205,11 @@ impl Encoder {
         &self,
         codec: &mut dyn Codec,
         frame: MediaFrame,
+        delivered: Instant,
         skipping: &mut bool,
     ) -> Result<(), String> {
         self.stats.frames_in.fetch_add(1, Ordering::Relaxed);
-        *lock(&self.last_read) = Some((frame.timestamp(), Instant::now()));
+        *lock(&self.last_read) = Some((frame.timestamp(), delivered));
         let active = {
             let subs = lock(&self.subs);
             for s in &subs.list {
@@ -240,7 +242,7 @@ impl Encoder {
             if c.key {
                 self.stats.key_frames.fetch_add(1, Ordering::Relaxed);
             }
-            // When the media at the chunk's time came: the last frame's read, less how far
+            // When the media at the chunk's time came: the last frame's delivery, less how far
             // the chunk starts before that frame (an Opus packet of earlier samples).
             let arrived = last_read.map_or_else(Instant::now, |(ts, at)| {
                 let before = u64::try_from(ts.saturating_sub(c.timestamp)).unwrap_or(0);

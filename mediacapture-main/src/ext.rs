@@ -10,13 +10,19 @@
 //!   capabilities of `ImageCapture` come from it);
 //! - [`queued_frames`]: how many frames a reader has not read yet (an encoder drains what was
 //!   queued when it was told to stop);
+//! - [`read_frame_timeout`]: a frame with the moment the track delivered it (an encoder
+//!   places the first frames of a recording's tracks on one timeline by it, however late its
+//!   thread gets to them);
 //! - [`track_set_version`]: a number that changes when a stream's track set changes (a
 //!   recorder fails when its stream gains or loses a track).
 //!
 //! Nothing here is part of any spec; it may change between minor versions of the workspace's
 //! crates, which always move together.
 
+use std::time::{Duration, Instant};
+
 use crate::types::device::{DeviceCapabilities, NativeConfig};
+use crate::{MediaFrame, RecvTimeoutError};
 use crate::{MediaStream, MediaStreamTrack, MediaStreamTrackProcessor};
 
 pub use crate::engine::bus::EventBus;
@@ -45,6 +51,18 @@ pub fn track_source(track: &MediaStreamTrack) -> Option<TrackSource> {
 /// How many frames `processor` holds that were not read yet.
 pub fn queued_frames(processor: &MediaStreamTrackProcessor) -> usize {
     processor.queued()
+}
+
+/// As [`MediaStreamTrackProcessor::read_timeout`], also giving when the track delivered the
+/// frame to `processor` (its queueing, not its reading).
+///
+/// # Errors
+/// [`RecvTimeoutError::Timeout`], or [`RecvTimeoutError::Closed`] once the track has ended.
+pub fn read_frame_timeout(
+    processor: &MediaStreamTrackProcessor,
+    timeout: Duration,
+) -> Result<(MediaFrame, Instant), RecvTimeoutError> {
+    processor.read_timeout_at(timeout)
 }
 
 /// A number that changes whenever a track is added to or removed from `stream`.

@@ -2,7 +2,7 @@
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mediacapture_hal::MediaFrame;
 
@@ -94,6 +94,15 @@ impl MediaStreamTrackProcessor {
     /// [`RecvTimeoutError::Timeout`], or [`RecvTimeoutError::Closed`] once the track has ended.
     pub fn read_timeout(&self, timeout: Duration) -> Result<MediaFrame, RecvTimeoutError> {
         self.frames.recv_timeout(timeout)
+    }
+
+    /// As [`read_timeout`](Self::read_timeout), also giving when the track delivered the
+    /// frame.
+    pub(crate) fn read_timeout_at(
+        &self,
+        timeout: Duration,
+    ) -> Result<(MediaFrame, Instant), RecvTimeoutError> {
+        self.frames.recv_timeout_at(timeout)
     }
 
     /// A queued frame, without blocking.

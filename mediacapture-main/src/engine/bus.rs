@@ -15,21 +15,24 @@ use mediacapture_hal::sync::lock;
 /// How many events a subscription queues before it drops the oldest.
 pub const DEFAULT_EVENT_CAPACITY: usize = 64;
 
-/// A queued event: its size in bytes (what `emit_lossless` bounds) and whether it may be
-/// dropped to make room.
+/// A queued event: its size in bytes (what `emit_lossless` bounds), whether it may be
+/// dropped to make room, and when it was queued.
 struct Item<E> {
     event: E,
     bytes: usize,
     lossless: bool,
+    at: Instant,
 }
 
 fn items<E>(events: VecDeque<E>) -> VecDeque<Item<E>> {
+    let at = Instant::now();
     events
         .into_iter()
         .map(|event| Item {
             event,
             bytes: 0,
             lossless: false,
+            at,
         })
         .collect()
 }
@@ -49,9 +52,14 @@ struct Queue<E> {
 
 impl<E> Queue<E> {
     fn pop(&mut self) -> Option<E> {
+        self.pop_at().map(|(e, _)| e)
+    }
+
+    /// The oldest event and when it was queued.
+    fn pop_at(&mut self) -> Option<(E, Instant)> {
         let item = self.items.pop_front()?;
         self.bytes -= item.bytes;
-        Some(item.event)
+        Some((item.event, item.at))
     }
 
     /// Makes room for one more event by dropping the oldest one that may be dropped; `false`
@@ -132,10 +140,18 @@ impl<E> EventSubscription<E> {
     /// # Errors
     /// [`RecvTimeoutError::Timeout`] or [`RecvTimeoutError::Closed`].
     pub fn recv_timeout(&self, timeout: Duration) -> Result<E, RecvTimeoutError> {
+        self.recv_timeout_at(timeout).map(|(e, _)| e)
+    }
+
+    /// As [`recv_timeout`](Self::recv_timeout), also giving when the event was queued.
+    pub(crate) fn recv_timeout_at(
+        &self,
+        timeout: Duration,
+    ) -> Result<(E, Instant), RecvTimeoutError> {
         let deadline = Instant::now() + timeout;
         let mut q = lock(&self.shared.queue);
         loop {
-            if let Some(e) = q.pop() {
+            if let Some(e) = q.pop_at() {
                 return Ok(e);
             }
             if q.closed {
@@ -343,6 +359,7 @@ impl<E: Clone> EventBus<E> {
     /// Queues `event` on every live subscription. Events dropped for lack of room are dropped
     /// only after every lock is released (an event may hold the last handle of a track).
     pub fn emit(&self, event: E) {
+        let at = Instant::now();
         let mut overflow = Vec::new();
         {
             // The bus lock is held while queueing (it orders before each queue's lock), so
@@ -374,6 +391,7 @@ impl<E: Clone> EventBus<E> {
                         event: event.clone(),
                         bytes: 0,
                         lossless: false,
+                        at,
                     });
                     q.received += 1;
                     (q.waker.take(), q.waiting > 0)
@@ -408,6 +426,7 @@ impl<E: Clone> EventBus<E> {
         let mut overflow = Vec::new();
         let mut all = true;
         {
+            let at = Instant::now();
             let mut st = lock(&self.state);
             if st.closed {
                 return true;
@@ -427,6 +446,7 @@ impl<E: Clone> EventBus<E> {
                             event: event.clone(),
                             bytes,
                             lossless: true,
+                            at,
                         });
                     } else {
                         // One past the capacity: the reader's last event, then the end.
@@ -434,6 +454,7 @@ impl<E: Clone> EventBus<E> {
                             event: on_overflow(),
                             bytes: 0,
                             lossless: true,
+                            at,
                         });
                         q.dropped += 1;
                         q.closed = true;

@@ -69,7 +69,7 @@ impl SessionClock {
 }
 
 /// Maps one track's timestamps onto the recording's timeline: anchored where the media of its
-/// first chunk reached the encoder, then following the track's own clock, with paused
+/// first chunk was delivered by the track, then following the track's own clock, with paused
 /// stretches cut out (the chunk after a pause follows the last one before it).
 #[derive(Default)]
 pub(crate) struct TrackClock {

@@ -251,11 +251,11 @@ impl Controller {
         stop: &AtomicBool,
         workers: Vec<JoinHandle<()>>,
     ) {
-        // A spontaneous end inactivates the recorder now, in the "task".
-        if !matches!(end, End::Requested) {
-            self.core.inactivate(self.session);
-        }
+        // An error inactivates the recorder now, in the task that fires `error`, then
+        // `dataavailable` and `stop` once the data is gathered.
+        let tracks_ended = matches!(end, End::TracksEnded);
         if let End::Error(e) = end {
+            self.core.inactivate(self.session);
             self.core.events.emit(RecorderEvent::Error(e));
         }
         // Stop gathering: the forwarders drain their encoders (the frames queued at the stop,
@@ -294,6 +294,11 @@ impl Controller {
             }
             Ok(_) => {}
             Err(e) => log::warn!("recorder: cannot end the file: {e}"),
+        }
+        // Every recorded track ended: the state changes only in the task that fires the last
+        // `dataavailable` and `stop`, once the encoders' last chunks are in the file.
+        if tracks_ended {
+            self.core.inactivate(self.session);
         }
         self.emit_data();
         self.core.events.emit(RecorderEvent::Stop);
