@@ -68,9 +68,13 @@ impl SessionClock {
     }
 }
 
+/// The least step between two video frames on the timeline: one tick of WebM's 1 ms time base.
+const VIDEO_STEP_US: i64 = 1000;
+
 /// Maps one track's timestamps onto the recording's timeline: anchored where the media of its
 /// first chunk was delivered by the track, then following the track's own clock, with paused
-/// stretches cut out (the chunk after a pause follows the last one before it).
+/// stretches cut out (the chunk after a pause follows the last one before it). A video frame is
+/// placed in the frame period before its delivery, when its picture was taken.
 #[derive(Default)]
 pub(crate) struct TrackClock {
     /// (first media timestamp, its place on the timeline).
@@ -91,26 +95,86 @@ impl TrackClock {
         }
     }
 
+    /// The place on the timeline of the chunk at media time `ts` lasting `duration` µs that the
+    /// track delivered at `arrived`. `video`: a video track's (its times strictly increase, and
+    /// its frames' pictures were taken a duration before their delivery).
     pub(crate) fn map(
         &mut self,
         ts: i64,
         duration: i64,
         arrived: Instant,
         session: &SessionClock,
-        strictly_increasing: bool,
+        video: bool,
     ) -> i64 {
         if let Some(p) = self.pause_from.take() {
             self.removed += (ts - p).max(0);
         }
         self.last_end = Some(ts + duration.max(0));
-        let (m0, o0) = *self
-            .first
-            .get_or_insert_with(|| (ts, session.elapsed_us_at(arrived)));
+        // Step: the anchor. A video frame's picture was taken in the frame period before the
+        // track delivered it (a camera exposes, reads out, then delivers), so it is placed
+        // there, one duration earlier; an audio chunk's timestamp is already its first
+        // sample's. This also keeps a live source's delivery delay (up to a frame period)
+        // from putting its first frame a period late against the audio.
+        let (m0, o0) = *self.first.get_or_insert_with(|| {
+            let delivered = session.elapsed_us_at(arrived);
+            (
+                ts,
+                if video {
+                    delivered - duration.max(0)
+                } else {
+                    delivered
+                },
+            )
+        });
         let mut out = (o0 + ts - m0 - self.removed).max(0);
-        if let Some(last) = self.last.filter(|l| strictly_increasing && out <= *l) {
-            out = last + 1;
+        // Video times strictly increase in the container's 1 ms time base (WebM's), so that
+        // no two frames share a timestamp there.
+        if let Some(last) = self.last.filter(|l| video && out < *l + VIDEO_STEP_US) {
+            out = last + VIDEO_STEP_US;
         }
         self.last = Some(out);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PERIOD: i64 = 33_333;
+
+    /// The places of frames at media times `ts` (µs after the device's first frame), the
+    /// first delivered `first_after` after the recording started.
+    fn places(first_after: Duration, ts: &[i64], video: bool) -> Vec<i64> {
+        let session = SessionClock::new(Vec::new());
+        let first = session.start + first_after;
+        let mut clock = TrackClock::default();
+        ts.iter()
+            .map(|&t| {
+                let arrived = first + Duration::from_micros((t - ts[0]).unsigned_abs());
+                clock.map(t, PERIOD, arrived, &session, video)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_video_frame_is_placed_in_the_period_before_its_delivery_and_audio_where_it_came() {
+        let ts = [1_000_000, 1_033_333, 1_066_666];
+        let p = places(Duration::from_millis(40), &ts, true);
+        assert_eq!(p, [40_000 - PERIOD, 40_000, 40_000 + PERIOD]);
+        // Delivered within a period of the start: from the start.
+        assert_eq!(
+            places(Duration::from_millis(20), &ts, true),
+            [0, 20_000, 20_000 + PERIOD]
+        );
+        assert_eq!(
+            places(Duration::from_millis(15), &ts, false)[..2],
+            [15_000, 15_000 + PERIOD]
+        );
+        // The second frame of one delivered just after the start stays a tick after the first.
+        assert_eq!(
+            places(Duration::from_micros(400), &ts, true)[..2],
+            [0, 1000]
+        );
     }
 }
