@@ -33,19 +33,16 @@ pub struct VpxConfig {
 }
 
 impl VpxConfig {
-    /// Realtime defaults for `width`×`height` at `bits_per_second`: one thread up to 720p,
-    /// two above.
+    /// Realtime defaults for `width`×`height` at `bits_per_second`, with
+    /// [`realtime_threads`] for the cores this process may use.
     pub fn realtime(codec: VideoCodec, width: u32, height: u32, bits_per_second: u64) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         VpxConfig {
             codec,
             width,
             height,
             bits_per_second,
-            threads: if u64::from(width) * u64::from(height) > 1280 * 720 {
-                2
-            } else {
-                1
-            },
+            threads: realtime_threads(width, height, cores),
             speed: match codec {
                 // Negative: a fixed speed. A positive one lets VP8 slow itself down to fill
                 // the time a realtime frame allows (more CPU for a little quality).
@@ -54,6 +51,16 @@ impl VpxConfig {
             },
         }
     }
+}
+
+/// Encoder threads for a live `width`×`height` source on a machine with `cores` cores: one up to
+/// 720p (one thread keeps up there and stays cheapest: a second costs CPU and, when another
+/// process holds a core, frames), then one per 1280×720 of pixels (rounded), never more than
+/// `cores` (nor than 8).
+pub fn realtime_threads(width: u32, height: u32, cores: usize) -> u32 {
+    let pixels = u64::from(width) * u64::from(height);
+    let wanted = ((pixels + 1280 * 720 / 2) / (1280 * 720)).clamp(1, 8) as u32;
+    wanted.min(u32::try_from(cores.max(1)).unwrap_or(u32::MAX))
 }
 
 /// A libvpx encoder. Timestamps are in microseconds; frames must be of the configured size,
@@ -399,6 +406,18 @@ mod tests {
                 assert_eq!(&k[0].data[3..6], &[0x9d, 0x01, 0x2a]);
             }
         }
+    }
+
+    #[test]
+    fn threads_follow_the_size_and_never_exceed_the_cores() {
+        assert_eq!(realtime_threads(640, 480, 8), 1);
+        assert_eq!(realtime_threads(1280, 720, 8), 1);
+        assert_eq!(realtime_threads(1920, 1080, 8), 2);
+        assert_eq!(realtime_threads(3840, 2160, 8), 8);
+        assert_eq!(realtime_threads(3840, 2160, 2), 2);
+        assert_eq!(realtime_threads(1920, 1080, 1), 1);
+        assert_eq!(realtime_threads(1920, 1080, 0), 1);
+        assert_eq!(realtime_threads(u32::MAX, u32::MAX, 64), 8);
     }
 
     #[test]

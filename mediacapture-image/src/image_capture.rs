@@ -14,7 +14,7 @@ use mediacapture_main::ext;
 use mediacapture_main::{
     Blob, FillLightMode, MediaFrame, MediaSettingsRange, MediaStreamError, MediaStreamTrack,
     MediaStreamTrackKind, MediaStreamTrackProcessor, MediaStreamTrackState, MediaTrackConstraints,
-    PhotoCapabilities, PhotoSettings, RedEyeReduction, VideoFrame,
+    PhotoCapabilities, PhotoSettings, RedEyeReduction, VideoFrame, VideoPixelFormat,
     types::device::{DeviceCapabilities, NativeConfig},
 };
 
@@ -457,31 +457,49 @@ fn encode_photo_type(mime: &str) -> Result<(), MediaStreamError> {
 }
 
 /// Encodes `frame` as `mime` (PNG or JPEG).
+///
+/// JPEG: `jpeg-encoder` (AVX2 where the CPU has it) from RGB, 4:2:0 like the camera's own
+/// chroma. PNG: RGB when the picture is opaque (every YUV frame; an RGBA frame whose alpha is
+/// all 255), else RGBA.
 fn encode(frame: &VideoFrame, mime: &str) -> Result<Blob, MediaStreamError> {
     use image::{ExtendedColorType, ImageEncoder};
-    let r = frame.visible_rect();
-    let rgba = frame.to_rgba();
-    let mut out = Vec::new();
-    let result = if mime == "image/jpeg" {
-        let rgb: Vec<u8> = rgba
-            .chunks_exact(4)
-            .flat_map(|p| [p[0], p[1], p[2]])
-            .collect();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY).write_image(
-            &rgb,
-            r.width,
-            r.height,
-            ExtendedColorType::Rgb8,
-        )
-    } else {
-        image::codecs::png::PngEncoder::new(&mut out).write_image(
-            &rgba,
-            r.width,
-            r.height,
-            ExtendedColorType::Rgba8,
-        )
+    let failed = |e: &dyn std::fmt::Display| {
+        MediaStreamError::unknown(format!("cannot encode the photo: {e}"))
     };
-    result.map_err(|e| MediaStreamError::unknown(format!("cannot encode the photo: {e}")))?;
+    let r = frame.visible_rect();
+    let mut out = Vec::new();
+    if mime == "image/jpeg" {
+        let (Ok(w), Ok(h)) = (u16::try_from(r.width), u16::try_from(r.height)) else {
+            return Err(failed(&format!(
+                "a JPEG holds at most 65535x65535 pixels, not {}x{}",
+                r.width, r.height
+            )));
+        };
+        let mut encoder = jpeg_encoder::Encoder::new(&mut out, JPEG_QUALITY);
+        encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+        encoder
+            .encode(&frame.to_rgb(), w, h, jpeg_encoder::ColorType::Rgb)
+            .map_err(|e| failed(&e))?;
+    } else {
+        let alpha = matches!(
+            frame.format(),
+            VideoPixelFormat::Rgba | VideoPixelFormat::Bgra
+        );
+        let (pixels, color) = if !alpha {
+            (frame.to_rgb(), ExtendedColorType::Rgb8)
+        } else {
+            let rgba = frame.to_rgba();
+            if rgba.chunks_exact(4).all(|p| p[3] == 255) {
+                let rgb = rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]);
+                (rgb.collect(), ExtendedColorType::Rgb8)
+            } else {
+                (rgba, ExtendedColorType::Rgba8)
+            }
+        };
+        image::codecs::png::PngEncoder::new(&mut out)
+            .write_image(&pixels, r.width, r.height, color)
+            .map_err(|e| failed(&e))?;
+    }
     Ok(Blob::new(out, mime))
 }
 
@@ -499,5 +517,24 @@ mod tests {
         assert!(e.message().contains("cannot encode"), "{e}");
         let png = encode(&VideoFrame::black_i420(4, 2, 0).unwrap(), "image/png").unwrap();
         assert_eq!(png.mime_type(), "image/png");
+    }
+
+    #[test]
+    fn png_photos_are_rgb_unless_something_is_transparent() {
+        let color = |png: &Blob| image::load_from_memory(png.bytes()).unwrap().color();
+        let yuv = encode(&VideoFrame::black_i420(4, 2, 0).unwrap(), "image/png").unwrap();
+        assert_eq!(color(&yuv), image::ColorType::Rgb8);
+        let mut rgba = vec![255u8; 4 * 4 * 2];
+        let opaque = VideoFrame::new(VideoPixelFormat::Rgba, 4, 2, 0, rgba.clone()).unwrap();
+        assert_eq!(
+            color(&encode(&opaque, "image/png").unwrap()),
+            image::ColorType::Rgb8
+        );
+        rgba[7] = 10;
+        let clear = VideoFrame::new(VideoPixelFormat::Rgba, 4, 2, 0, rgba).unwrap();
+        let png = encode(&clear, "image/png").unwrap();
+        assert_eq!(color(&png), image::ColorType::Rgba8);
+        let back = image::load_from_memory(png.bytes()).unwrap().to_rgba8();
+        assert_eq!(back.get_pixel(1, 0).0, [255, 255, 255, 10]);
     }
 }

@@ -1,7 +1,9 @@
 //! Time from `takePhoto()` to bytes for a 1280x720 photo.
 //!
 //! - `encode_720p/{png,jpeg}`: a 1280x720 I420 frame of the fake camera's picture to PNG or
-//!   JPEG bytes (conversion to RGBA plus encoding): the work a photo adds to a frame.
+//!   JPEG bytes (conversion to RGB plus encoding): the work a photo adds to a frame.
+//! - `encode_720p/{png,jpeg}_before`: the same with what `encode_photo` did before, in the same
+//!   run: the portable conversion to RGBA, then the `image` crate's encoders (PNG from RGBA).
 //! - `take_photo_720p/{png,jpeg}`: the whole `take_photo()` on a live 1280x720@30 fake camera,
 //!   including the wait for the camera's next frame (on average half a frame period, 16.7 ms).
 //!
@@ -33,6 +35,32 @@ fn photos(c: &mut Criterion) {
             b.iter(|| black_box(encode_photo(black_box(&frame), mime).unwrap()))
         });
     }
+    g.bench_function("png_before", |b| {
+        b.iter(|| {
+            use image::ImageEncoder;
+            let rgba = black_box(&frame).to_rgba_scalar();
+            let mut out = Vec::new();
+            image::codecs::png::PngEncoder::new(&mut out)
+                .write_image(&rgba, 1280, 720, image::ExtendedColorType::Rgba8)
+                .unwrap();
+            black_box(out)
+        })
+    });
+    g.bench_function("jpeg_before", |b| {
+        b.iter(|| {
+            use image::ImageEncoder;
+            let rgba = black_box(&frame).to_rgba_scalar();
+            let rgb: Vec<u8> = rgba
+                .chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect();
+            let mut out = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+                .write_image(&rgb, 1280, 720, image::ExtendedColorType::Rgb8)
+                .unwrap();
+            black_box(out)
+        })
+    });
     g.finish();
 
     let devices = MediaDevices::builder()

@@ -237,14 +237,11 @@ pub(crate) fn to_i420(
     let (w, h) = (mode.width as usize, mode.height as usize);
     let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
     if mode.pixel == Pixel::Mjpeg {
+        // Straight to I420 in the JPEG's own colour space (no RGB detour).
         let jpeg = planes.first()?.data;
-        let img = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg)
-            .ok()?
-            .to_rgba8();
-        let (iw, ih) = img.dimensions();
-        let rgba =
-            VideoFrame::new(VideoPixelFormat::Rgba, iw, ih, timestamp, img.into_raw()).ok()?;
-        return Some(rgba.to_i420());
+        return mediacapture_signal::jpeg_to_i420(jpeg, timestamp, pool)
+            .map_err(|e| log::debug!("dropping an MJPEG frame: {e}"))
+            .ok();
     }
     let (layout, size) = VideoPixelFormat::I420.layout(mode.width, mode.height);
     let mut out = pool.buffer(size);

@@ -1,8 +1,6 @@
-//! Pixel format conversion: to RGBA (for pictures) and to I420 (for encoders).
-//!
-//! Integer arithmetic with the matrix and range the frame's [`VideoColorSpace`] names
-//! (BT.709 or BT.601 coefficients, limited or full range); chroma is sited at the centre of each
-//! 2×2 block and upsampled by repetition.
+//! The portable conversions: integer arithmetic with the matrix and range the frame's
+//! [`VideoColorSpace`] names (BT.709 or BT.601 coefficients, limited or full range); chroma is
+//! sited at the centre of each 2×2 block and upsampled by repetition.
 
 use crate::frame::{VideoColorSpace, VideoFrame, VideoPixelFormat};
 
@@ -119,11 +117,10 @@ impl ToYuv {
 }
 
 impl VideoFrame {
-    /// The visible picture as tightly packed 8-bit RGBA (sRGB, full range, opaque), row by row:
-    /// `4 × width × height` bytes for the visible rect's width and height.
-    ///
-    /// Like WebCodecs [`copyTo(…, {format: "RGBA"})`](https://w3c.github.io/webcodecs/#dom-videoframe-copyto).
-    pub fn to_rgba(&self) -> Vec<u8> {
+    /// [`to_rgba`](VideoFrame::to_rgba) without SIMD: what the fast path falls back to where
+    /// it cannot take a frame, and the "before" figure of the benches.
+    #[doc(hidden)]
+    pub fn to_rgba_scalar(&self) -> Vec<u8> {
         let r = self.visible_rect();
         let (x0, y0, w, h) = (
             r.x as usize,
@@ -170,10 +167,10 @@ impl VideoFrame {
         out
     }
 
-    /// The visible picture as an I420 frame with the same timestamp and duration: the frame
-    /// itself (no copy) when it already is a whole I420 frame, otherwise a converted copy
-    /// (RGBA and BGRA become BT.709 limited range).
-    pub fn to_i420(&self) -> VideoFrame {
+    /// [`to_i420`](VideoFrame::to_i420) without SIMD: what the fast path falls back to where
+    /// it cannot take a frame, and the "before" figure of the benches.
+    #[doc(hidden)]
+    pub fn to_i420_scalar(&self) -> VideoFrame {
         let r = self.visible_rect();
         let whole = r.x == 0
             && r.y == 0
@@ -266,92 +263,5 @@ impl VideoFrame {
             // The size came from a valid frame, so the buffer matches; keep the frame as it is.
             Err(_) => self.clone(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn i420(w: u32, h: u32, y: u8, u: u8, v: u8) -> VideoFrame {
-        let (l, size) = VideoPixelFormat::I420.layout(w, h);
-        let mut d = vec![v; size];
-        d[..l[1].offset].fill(y);
-        d[l[1].offset..l[2].offset].fill(u);
-        VideoFrame::new(VideoPixelFormat::I420, w, h, 0, d).unwrap()
-    }
-
-    #[test]
-    fn bt709_limited_range_colours_become_the_right_rgb() {
-        // 75 % bars in BT.709 limited range (the fake camera's values) and their RGB.
-        for ((y, u, v), rgb) in [
-            ((180, 128, 128), [191, 191, 191]),
-            ((51, 109, 212), [191, 0, 0]),
-            ((28, 212, 120), [0, 0, 191]),
-            ((16, 128, 128), [0, 0, 0]),
-            ((235, 128, 128), [255, 255, 255]),
-        ] {
-            let px = i420(4, 2, y, u, v).to_rgba();
-            for c in 0..3 {
-                assert!(
-                    (i32::from(px[c]) - rgb[c]).abs() <= 2,
-                    "{:?} gave {:?}, want {rgb:?}",
-                    (y, u, v),
-                    &px[..4]
-                );
-            }
-            assert_eq!(px[3], 255);
-        }
-    }
-
-    #[test]
-    fn rgba_to_i420_and_back_is_close() {
-        let (w, h) = (6u32, 4u32);
-        let mut rgba = Vec::new();
-        for i in 0..w * h {
-            let c = [(i * 37 % 256) as u8, 200, (255 - i * 11 % 256) as u8, 255];
-            rgba.extend_from_slice(&c);
-        }
-        // Flat 2x2 blocks so that chroma subsampling loses nothing.
-        let mut flat = rgba.clone();
-        for y in 0..h as usize {
-            for x in 0..w as usize {
-                let src = 4 * ((y / 2 * 2) * w as usize + x / 2 * 2);
-                let dst = 4 * (y * w as usize + x);
-                let p: [u8; 4] = flat[src..src + 4].try_into().unwrap();
-                flat[dst..dst + 4].copy_from_slice(&p);
-            }
-        }
-        let f = VideoFrame::new(VideoPixelFormat::Rgba, w, h, 7, flat.clone()).unwrap();
-        let yuv = f.to_i420();
-        assert_eq!((yuv.format(), yuv.timestamp()), (VideoPixelFormat::I420, 7));
-        let back = yuv.to_rgba();
-        for (a, b) in flat.iter().zip(&back) {
-            assert!(
-                (i32::from(*a) - i32::from(*b)).abs() <= 3,
-                "{flat:?}\n{back:?}"
-            );
-        }
-        // BGRA is RGBA with red and blue swapped.
-        let mut bgra = flat.clone();
-        bgra.chunks_exact_mut(4).for_each(|p| p.swap(0, 2));
-        let g = VideoFrame::new(VideoPixelFormat::Bgra, w, h, 0, bgra).unwrap();
-        assert_eq!(g.to_rgba(), flat);
-        assert_eq!(g.to_i420().data(), yuv.data());
-    }
-
-    #[test]
-    fn nv12_and_i420_agree() {
-        let a = i420(4, 4, 100, 60, 200);
-        let (l, size) = VideoPixelFormat::Nv12.layout(4, 4);
-        let mut d = vec![0u8; size];
-        d[..l[1].offset].fill(100);
-        for c in d[l[1].offset..].chunks_exact_mut(2) {
-            c.copy_from_slice(&[60, 200]);
-        }
-        let b = VideoFrame::new(VideoPixelFormat::Nv12, 4, 4, 0, d).unwrap();
-        assert_eq!(a.to_rgba(), b.to_rgba());
-        assert_eq!(b.to_i420().data(), a.data());
-        assert!(a.to_i420().shares_buffer_with(&a));
     }
 }

@@ -134,6 +134,13 @@ impl VideoColorSpace {
         matrix: "bt709",
         full_range: false,
     };
+    /// JFIF: BT.601 matrix, full range, what JPEG pictures (and so MJPEG cameras) hold.
+    pub const JFIF: VideoColorSpace = VideoColorSpace {
+        primaries: "bt709",
+        transfer: "iec61966-2-1",
+        matrix: "smpte170m",
+        full_range: true,
+    };
     /// sRGB, full range: RGBA/BGRA frames.
     pub const SRGB: VideoColorSpace = VideoColorSpace {
         primaries: "bt709",
