@@ -156,7 +156,7 @@ pub struct RecordArgs {
     #[arg(long, value_name = "BPS")]
     pub bits_per_second: Option<u32>,
     /// MediaRecorderOptions.videoKeyFrameIntervalDuration: a keyframe at least this often, in
-    /// ms (default 2000).
+    /// ms (default 3333: 100 frames at 30 fps, as a browser does).
     #[arg(long, value_name = "MS", conflicts_with = "key_frame_count", value_parser = seconds)]
     pub key_frame_interval: Option<f64>,
     /// MediaRecorderOptions.videoKeyFrameIntervalCount: a keyframe every N frames.

@@ -1155,7 +1155,14 @@ fn outputs_are_checked_before_devices_open() {
 #[test]
 fn a_finished_recording_has_its_duration_and_seeks() {
     let out = temp("seekable.webm");
-    let o = run(&["record", "--duration", "3", out.to_str().unwrap()]);
+    let o = run(&[
+        "record",
+        "--duration",
+        "3",
+        "--key-frame-interval",
+        "2000",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("seekable"));
     let duration = format_duration(&out);

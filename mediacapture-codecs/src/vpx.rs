@@ -27,9 +27,14 @@ pub struct VpxConfig {
     pub bits_per_second: u64,
     /// Encoder threads (1 when 0).
     pub threads: u32,
-    /// libvpx's speed (`cpu-used`): higher is faster; realtime recording uses 8 for VP8 and 8
-    /// for VP9.
+    /// libvpx's speed (`cpu-used`): higher is faster; negative is a fixed speed (VP8).
     pub speed: i32,
+    /// The best (lowest) quantizer rate control may use, 0–63.
+    pub min_quantizer: u32,
+    /// The worst (highest) quantizer rate control may use, 0–63.
+    pub max_quantizer: u32,
+    /// The most a keyframe may take, in percent of an average frame's bits (0: no cap).
+    pub max_intra_bitrate_pct: u32,
 }
 
 impl VpxConfig {
@@ -43,12 +48,21 @@ impl VpxConfig {
             height,
             bits_per_second,
             threads: realtime_threads(width, height, cores),
+            // Chosen on the realistic-content bench (`mediacapture/benches/realistic.rs`),
+            // 720p30 at 2.5 Mb/s: VP8's fixed speed 6 is where quality holds (38.4 dB PSNR-Y;
+            // speeds 7 and 8 fall to 33 and 32 dB) at no more CPU (speed 8 saves nothing on
+            // detailed content). Quantizers 2–58 (a browser's range) gain 0.1 dB over libvpx's
+            // 4–63; a keyframe capped at 6 average frames takes 57 kB instead of 364 kB and
+            // gains 0.2 dB, the bits going to the frames after it.
             speed: match codec {
                 // Negative: a fixed speed. A positive one lets VP8 slow itself down to fill
                 // the time a realtime frame allows (more CPU for a little quality).
-                VideoCodec::Vp8 => -8,
+                VideoCodec::Vp8 => -6,
                 VideoCodec::Vp9 => 8,
             },
+            min_quantizer: 2,
+            max_quantizer: 58,
+            max_intra_bitrate_pct: 600,
         }
     }
 }
@@ -144,6 +158,8 @@ impl VpxEncoder {
         cfg.rc_end_usage = ffi::vpx_rc_mode::VPX_VBR;
         cfg.rc_target_bitrate =
             c_uint::try_from((config.bits_per_second / 1000).max(1)).unwrap_or(c_uint::MAX);
+        cfg.rc_min_quantizer = config.min_quantizer.min(63);
+        cfg.rc_max_quantizer = config.max_quantizer.clamp(cfg.rc_min_quantizer, 63);
         cfg.rc_dropframe_thresh = 0; // never drop a frame to meet the rate
         cfg.kf_mode = ffi::vpx_kf_mode::VPX_KF_AUTO;
         cfg.kf_min_dist = 0;
@@ -175,6 +191,13 @@ impl VpxEncoder {
             ffi::vp8e_enc_control_id::VP8E_SET_CPUUSED as c_int,
             encoder.config.speed,
         )?;
+        if encoder.config.max_intra_bitrate_pct > 0 {
+            let pct = c_int::try_from(encoder.config.max_intra_bitrate_pct).unwrap_or(c_int::MAX);
+            encoder.control(
+                ffi::vp8e_enc_control_id::VP8E_SET_MAX_INTRA_BITRATE_PCT as c_int,
+                pct,
+            )?;
+        }
         if codec == VideoCodec::Vp9 {
             // Realtime VP9: row-based multithreading where threads are allowed.
             encoder.control(ffi::vp8e_enc_control_id::VP9E_SET_ROW_MT as c_int, 1)?;

@@ -31,8 +31,10 @@ pub const DEFAULT_VIDEO_BITS_PER_SECOND: u32 = 2_500_000;
 /// The default `audioBitsPerSecond`.
 pub const DEFAULT_AUDIO_BITS_PER_SECOND: u32 = 128_000;
 /// The keyframe interval when neither `videoKeyFrameIntervalDuration` nor
-/// `videoKeyFrameIntervalCount` is given, in ms.
-pub const DEFAULT_KEY_FRAME_INTERVAL_MS: f64 = 2_000.0;
+/// `videoKeyFrameIntervalCount` is given, in ms: 100 frames at 30 fps, as a browser's
+/// MediaRecorder does. Measured on the realistic-content bench, 720p30 at 2.5 Mb/s: a keyframe
+/// every 2 s costs 1 dB of PSNR-Y against this.
+pub const DEFAULT_KEY_FRAME_INTERVAL_MS: f64 = 10_000.0 / 3.0;
 /// The types this recorder records, each as `isTypeSupported` accepts it (parameter order,
 /// case and spacing may vary; `codecs` may be left out for the container's default codecs).
 /// `""` (the default, `video/webm;codecs=vp8,opus` or `audio/webm;codecs=opus`) is accepted

@@ -542,10 +542,11 @@ fn keyframes_come_as_often_as_asked() {
         (r#"{"videoKeyFrameIntervalDuration":500}"#, 0.5),
         ("{}", DEFAULT_KEY_FRAME_INTERVAL_MS / 1000.0),
     ] {
+        // Long enough for two keyframes at the interval.
         let (r, _) = record_for(
             &stream,
             MediaRecorderOptions::from_json(options).unwrap(),
-            2500,
+            (max_gap * 1000.0) as u64 + 600,
         );
         let path = write("keys.webm", &r.bytes());
         let keys: Vec<f64> = packets(&path, "v", "flags")
