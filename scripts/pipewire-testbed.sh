@@ -8,6 +8,11 @@
 #   scripts/pipewire-testbed.sh camera-start|camera-stop [DIR]
 #                                             start or stop the virtual camera's producer (and
 #                                             wait until its node is there, or gone)
+#   scripts/pipewire-testbed.sh mjpeg-hd-start|mjpeg-hd-stop [DIR]
+#                                             start or stop an MJPEG 1280x720@30 camera
+#                                             "mediacapture-test-camera-mjpeg-720p", the mode real
+#                                             webcams use for 720p (on demand: its producer's
+#                                             JPEG encoding costs CPU; the pipewire_cpu bench uses it)
 #   eval "$(scripts/pipewire-testbed.sh env [DIR])"
 #                                             use it from this shell
 #
@@ -124,6 +129,22 @@ camera_stop() {
   wait_until 20 "the node $CAMERA to go" node_gone "$CAMERA"
 }
 
+MJPEG_HD=mediacapture-test-camera-mjpeg-720p
+
+mjpeg_hd_start() {
+  spawn camera4 gst-launch-1.0 -q videotestsrc is-live=true pattern=smpte \
+    ! video/x-raw,width=1280,height=720,framerate=30/1 ! jpegenc quality=85 \
+    ! image/jpeg,width=1280,height=720,framerate=30/1 \
+    ! pipewiresink mode=provide client-name=$MJPEG_HD \
+      stream-properties="props,media.class=Video/Source,node.name=$MJPEG_HD,node.description=mediacapture-Test-Camera-MJPEG-720p"
+  wait_until 20 "the node $MJPEG_HD and its formats" nodes_ready "$MJPEG_HD"
+}
+
+mjpeg_hd_stop() {
+  kill_pid camera4
+  wait_until 20 "the node $MJPEG_HD to go" node_gone "$MJPEG_HD"
+}
+
 case "$cmd" in
   env) env_lines ;;
   start)
@@ -168,8 +189,10 @@ case "$cmd" in
     ;;
   camera-start) eval "$(env_lines)"; camera_start ;;
   camera-stop) eval "$(env_lines)"; camera_stop ;;
+  mjpeg-hd-start) eval "$(env_lines)"; mjpeg_hd_start ;;
+  mjpeg-hd-stop) eval "$(env_lines)"; mjpeg_hd_stop ;;
   stop)
-    for p in camera camera2 camera3 mic-signal pipewire-pulse wireplumber pipewire dbus; do kill_pid "$p"; done
+    for p in camera camera2 camera3 camera4 mic-signal pipewire-pulse wireplumber pipewire dbus; do kill_pid "$p"; done
     ;;
-  *) echo "usage: $0 start|stop|env|camera-start|camera-stop [DIR]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|env|camera-start|camera-stop|mjpeg-hd-start|mjpeg-hd-stop [DIR]" >&2; exit 2 ;;
 esac

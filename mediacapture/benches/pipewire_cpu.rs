@@ -1,6 +1,11 @@
-//! The CPU cost of capturing the PipeWire test bed's virtual camera (I420 320x240 at 30 fps,
-//! its native mode) for 10 s into a reader that takes every frame, against
-//! `gst-launch-1.0 pipewiresrc … ! fakesink` on the same node, in the same run.
+//! The CPU cost of capturing the PipeWire test bed's cameras for 10 s into a reader that takes
+//! every frame, against GStreamer on the same node, in the same run:
+//!
+//! - **I420 320x240 at 30 fps** (the test bed's camera, its native mode) against
+//!   `gst-launch-1.0 pipewiresrc … ! fakesink`;
+//! - **MJPEG 1280x720 at 30 fps** (the mode real webcams use for 720p; the test bed's on-demand
+//!   `mjpeg-hd` camera), decoded to I420 frames, against `pipewiresrc … ! jpegdec ! fakesink`
+//!   (libjpeg-turbo, to I420).
 //!
 //! Both are measured from their first second on (start-up, such as GStreamer loading its
 //! plugins, is left out), as the CPU time of their whole process (every thread's, from
@@ -84,17 +89,66 @@ fn main() {
         .permission_policy(PermissionPolicy::Granted)
         .build()
         .unwrap();
-    println!("pipewire_cpu: {seconds} s of the test bed's camera, I420 320x240 at 30 fps");
     let rounds: usize = std::env::var("CAPTURE_ROUNDS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(3);
+    let i420 = Camera {
+        what: "I420 320x240 at 30 fps",
+        node: "mediacapture-test-camera",
+        label: "mediacapture-Test-Camera",
+        size: (320, 240),
+        gst: &["video/x-raw,format=I420,width=320,height=240,framerate=30/1"],
+        gst_name: "pipewiresrc ! fakesink",
+    };
+    compare(&md, &run, &i420, seconds, rounds);
+    if testbed("mjpeg-hd-start", &dir) {
+        let mjpeg = Camera {
+            what: "MJPEG 1280x720 at 30 fps, decoded to I420",
+            node: "mediacapture-test-camera-mjpeg-720p",
+            label: "mediacapture-Test-Camera-MJPEG-720p",
+            size: (1280, 720),
+            gst: &[
+                "image/jpeg,width=1280,height=720,framerate=30/1",
+                "!",
+                "jpegdec",
+            ],
+            gst_name: "pipewiresrc ! jpegdec ! fakesink",
+        };
+        compare(&md, &run, &mjpeg, seconds, rounds);
+        testbed("mjpeg-hd-stop", &dir);
+    } else {
+        println!("pipewire_cpu: the MJPEG 720p camera did not start; its part is left out");
+    }
+    testbed("stop", &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A camera of the test bed and how GStreamer reads it.
+struct Camera {
+    what: &'static str,
+    node: &'static str,
+    label: &'static str,
+    size: (u32, u32),
+    /// What goes between `pipewiresrc` and `fakesink`.
+    gst: &'static [&'static str],
+    gst_name: &'static str,
+}
+
+/// Ours and GStreamer's capture of `camera`, alternated for `rounds` rounds; prints each and
+/// the medians.
+fn compare(md: &MediaDevices, run: &Path, camera: &Camera, seconds: f64, rounds: usize) {
+    println!(
+        "pipewire_cpu: {seconds} s of the test bed's camera, {}",
+        camera.what
+    );
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for round in 1..=rounds.max(1) {
-        let (cpu, frames, dropped) = ours_once(&md, seconds);
-        let gst = gst_once(&run, seconds);
+        let (cpu, frames, dropped) = ours_once(md, camera, seconds);
+        let gst = gst_once(run, camera, seconds);
         println!(
-            "  round {round}: mediacapture {cpu:7.3} CPU-s ({frames} frames read, {dropped} dropped); gst-launch pipewiresrc ! fakesink {gst:7.3} CPU-s"
+            "  round {round}: mediacapture {cpu:7.3} CPU-s ({frames} frames read, {dropped} dropped); gst-launch {} {gst:7.3} CPU-s",
+            camera.gst_name
         );
         ours.push(cpu);
         theirs.push(gst);
@@ -108,17 +162,21 @@ fn main() {
         "  median: mediacapture {o:.3}, gst-launch {t:.3} CPU-s: ours / gst = {:.2}   (target <= 1.0)",
         o / t.max(1e-9)
     );
-    testbed("stop", &dir);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Our capture of the camera's native mode, read frame by frame: CPU seconds after the first
 /// second, frames read, frames dropped.
-fn ours_once(md: &MediaDevices, seconds: f64) -> (f64, u64, u64) {
+fn ours_once(md: &MediaDevices, camera: &Camera, seconds: f64) -> (f64, u64, u64) {
+    let id = block_on(md.enumerate_devices())
+        .into_iter()
+        .find(|d| d.label() == camera.label)
+        .map(|d| d.device_id().to_owned())
+        .expect("the camera is listed");
+    let (w, h) = camera.size;
     let stream = block_on(md.get_user_media(
-        MediaStreamConstraints::from_json(
-            r#"{"video":{"width":{"exact":320},"height":{"exact":240},"frameRate":{"exact":30},"resizeMode":"none"}}"#,
-        )
+        MediaStreamConstraints::from_json(&format!(
+            r#"{{"video":{{"deviceId":{{"exact":"{id}"}},"width":{{"exact":{w}}},"height":{{"exact":{h}}},"frameRate":{{"exact":30}},"resizeMode":"none"}}}}"#
+        ))
         .unwrap(),
     ))
     .unwrap();
@@ -147,19 +205,13 @@ fn ours_once(md: &MediaDevices, seconds: f64) -> (f64, u64, u64) {
 /// `gst-launch-1.0 pipewiresrc … ! fakesink` on the same node, for one second plus `seconds`
 /// of buffers (it stops by itself: a consumer that is killed leaves GStreamer's pipewiresink
 /// producer stalled): CPU seconds after its first second, read from /proc while it runs.
-fn gst_once(run: &Path, seconds: f64) -> f64 {
+fn gst_once(run: &Path, camera: &Camera, seconds: f64) -> f64 {
     let buffers = format!("num-buffers={}", (seconds * 30.0) as u64 + 30);
+    let target = format!("target-object={}", camera.node);
     let mut gst = Command::new("gst-launch-1.0")
-        .args([
-            "-q",
-            "pipewiresrc",
-            "target-object=mediacapture-test-camera",
-            &buffers,
-            "!",
-            "video/x-raw,format=I420,width=320,height=240,framerate=30/1",
-            "!",
-            "fakesink",
-        ])
+        .args(["-q", "pipewiresrc", &target, &buffers, "!"])
+        .args(camera.gst)
+        .args(["!", "fakesink"])
         .env("XDG_RUNTIME_DIR", run)
         .env("PIPEWIRE_RUNTIME_DIR", run)
         .spawn()

@@ -12,7 +12,10 @@
 //! - **ours, one core busy**: the same with another process spinning on one core.
 //! - **vpxenc** (1 and 2 threads) and **ffmpeg** (libvpx, 2 threads) with the settings of a
 //!   browser's MediaRecorder (Chromium: fixed speed 6, VBR, quantizer 2–58, a keyframe every
-//!   100 frames, no lag), video only, encoding the clip back to back; CPU is the child's.
+//!   100 frames, no lag), video only, encoding the clip back to back; CPU is the child's. And
+//!   vpxenc (1 thread) fed the clip at 30 fps by `ffmpeg -re`, as a live source feeds an
+//!   encoder: on this machine libvpx spends more per frame when frames come at their time than
+//!   back to back (record_cpu shows the same of bare libvpx).
 //!
 //! Every decoded frame is scored against the source frame its barcode names: PSNR-Y (the mean
 //! over frames) and SSIM-Y (8×8 windows every 4 pixels). Targets: our PSNR-Y at least
@@ -57,14 +60,8 @@ const VPXENC_BROWSER: &[&str] = &[
     "--lag-in-frames=0",
 ];
 
-/// User + system CPU time of this process, from /proc/self/stat (Linux), in seconds.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let rest = stat.rsplit_once(')').map_or("", |r| r.1);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let t = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (t(11) + t(12)) / 100.0
-}
+mod common;
+use common::cpu_seconds;
 
 fn dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -73,6 +70,15 @@ fn dir() -> PathBuf {
     let d = target.join("bench-clips");
     std::fs::create_dir_all(&d).unwrap();
     d
+}
+
+/// ffmpeg, quiet and overwriting, with `args` then the output `out`.
+fn ffmpeg_to(args: &[&str], out: &Path, what: &str) {
+    let mut cmd = Command::new("ffmpeg");
+    cmd.args(["-nostdin", "-v", "error", "-y"])
+        .args(args)
+        .arg(out);
+    run(&mut cmd, what);
 }
 
 fn run(cmd: &mut Command, what: &str) {
@@ -102,29 +108,24 @@ fn clip() -> (PathBuf, PathBuf) {
              noise=alls=5:allf=t:all_seed=4242,{bar},format=yuv420p"
         );
         let part = d.join(format!("{CLIP}.y4m.part"));
-        run(
-            Command::new("ffmpeg")
-                .args([
-                    "-nostdin",
-                    "-v",
-                    "error",
-                    "-y",
-                    "-f",
-                    "lavfi",
-                    "-i",
-                    "mandelbrot=s=640x360:r=30:maxiter=256:end_scale=0.02:end_pts=10:inner=period",
-                    "-f",
-                    "lavfi",
-                    "-i",
-                    "cellauto=s=320x180:r=30:rule=110:random_seed=7:random_fill_ratio=0.5",
-                    "-filter_complex",
-                    &graph,
-                    "-frames:v",
-                    &FRAMES.to_string(),
-                    "-f",
-                    "yuv4mpegpipe",
-                ])
-                .arg(&part),
+        ffmpeg_to(
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                "mandelbrot=s=640x360:r=30:maxiter=256:end_scale=0.02:end_pts=10:inner=period",
+                "-f",
+                "lavfi",
+                "-i",
+                "cellauto=s=320x180:r=30:rule=110:random_seed=7:random_fill_ratio=0.5",
+                "-filter_complex",
+                &graph,
+                "-frames:v",
+                &FRAMES.to_string(),
+                "-f",
+                "yuv4mpegpipe",
+            ],
+            &part,
             "ffmpeg (clip video)",
         );
         std::fs::rename(&part, &y4m).unwrap();
@@ -134,25 +135,20 @@ fn clip() -> (PathBuf, PathBuf) {
         let text = "The quick brown fox jumps over the lazy dog. A camera and a microphone, \
                     captured, shaped by constraints, and recorded. Speech has pauses, \
                     consonants and vowels, which is what an audio encoder should be judged on.";
-        run(
-            Command::new("ffmpeg")
-                .args([
-                    "-nostdin",
-                    "-v",
-                    "error",
-                    "-y",
-                    "-f",
-                    "lavfi",
-                    "-i",
-                    &format!("flite=text='{text}':voice=slt"),
-                    "-af",
-                    "aresample=48000,apad,atrim=0:10",
-                    "-ac",
-                    "1",
-                    "-c:a",
-                    "pcm_s16le",
-                ])
-                .arg(&part),
+        ffmpeg_to(
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                &format!("flite=text='{text}':voice=slt"),
+                "-af",
+                "aresample=48000,apad,atrim=0:10",
+                "-ac",
+                "1",
+                "-c:a",
+                "pcm_s16le",
+            ],
+            &part,
             "ffmpeg (clip speech)",
         );
         std::fs::rename(&part, &wav).unwrap();
@@ -405,16 +401,26 @@ fn record_ours(y4m: &Path, wav: &Path, out: &Path) -> Ours {
     }
 }
 
-/// Runs `program args…` in bash and returns the CPU seconds its children used.
-fn child_cpu(program: &str, args: &[String]) -> f64 {
-    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
-    let script = format!(
-        "{program} {} >/dev/null 2>&1 || exit 1; times",
-        quoted.join(" ")
+/// `args` quoted for bash.
+fn quoted(args: &[String]) -> String {
+    let q: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    q.join(" ")
+}
+
+/// Runs `program args…` in bash (after `feed |`, if given) and returns the CPU seconds the
+/// program used (bash's `times` for its children, in the subshell that runs it).
+fn child_cpu(feed: Option<&str>, program: &str, args: &[String]) -> f64 {
+    let run = format!(
+        "({program} {} >/dev/null 2>&1 || exit 1; times)",
+        quoted(args)
     );
+    let script = match feed {
+        Some(feed) => format!("{feed} | {run}"),
+        None => run,
+    };
     let out = Command::new("bash").args(["-c", &script]).output().unwrap();
     assert!(out.status.success(), "{program} failed");
-    // `times`: the shell's user and system time, then its children's.
+    // `times`: the subshell's user and system time, then its children's.
     let text = String::from_utf8_lossy(&out.stdout);
     let line = text.lines().nth(1).unwrap_or("");
     line.split_whitespace()
@@ -428,16 +434,28 @@ fn child_cpu(program: &str, args: &[String]) -> f64 {
         .sum()
 }
 
-fn vpxenc(y4m: &Path, out: &Path, threads: u32) -> f64 {
+/// vpxenc with the browser's settings on the clip: read back to back, or `paced`, fed at the
+/// clip's 30 fps by `ffmpeg -re` the way a live source feeds an encoder (its CPU is vpxenc's
+/// alone).
+fn vpxenc(y4m: &Path, out: &Path, threads: u32, paced: bool) -> f64 {
     let mut args: Vec<String> = VPXENC_BROWSER.iter().map(|s| s.to_string()).collect();
     args.extend([
         format!("--threads={threads}"),
         format!("--target-bitrate={BITRATE_KBPS}"),
         "-o".into(),
         out.display().to_string(),
-        y4m.display().to_string(),
     ]);
-    child_cpu("vpxenc", &args)
+    if paced {
+        args.push("-".into());
+        let feed = format!(
+            "ffmpeg -nostdin -v error -re -i {} -f yuv4mpegpipe -",
+            quoted(&[y4m.display().to_string()])
+        );
+        child_cpu(Some(&feed), "vpxenc", &args)
+    } else {
+        args.push(y4m.display().to_string());
+        child_cpu(None, "vpxenc", &args)
+    }
 }
 
 fn ffmpeg_libvpx(y4m: &Path, out: &Path) -> f64 {
@@ -474,7 +492,7 @@ fn ffmpeg_libvpx(y4m: &Path, out: &Path) -> f64 {
             out.display().to_string(),
         ])
         .collect();
-    child_cpu("ffmpeg", &args)
+    child_cpu(None, "ffmpeg", &args)
 }
 
 fn line(name: &str, cpu: f64, frames: usize, dropped: Option<u64>, s: &Score) {
@@ -516,7 +534,7 @@ fn main() {
     let mut dropped = 0;
     for round in 1..=rounds {
         let o = record_ours(&y4m, &wav, &ours_path);
-        let v = vpxenc(&y4m, &v1, 1);
+        let v = vpxenc(&y4m, &v1, 1, false);
         println!(
             "  round {round}: ours {:.2} CPU-s ({} frames, {} dropped), vpxenc 1 thread {v:.2} CPU-s",
             o.cpu, o.frames, o.dropped
@@ -538,7 +556,9 @@ fn main() {
         record_ours(&y4m, &wav, &busy_path)
     };
     let v2 = d.join("vpxenc-2.webm");
-    let v2_cpu = vpxenc(&y4m, &v2, 2);
+    let v2_cpu = vpxenc(&y4m, &v2, 2, false);
+    let vp = d.join("vpxenc-paced.webm");
+    let vp_cpu = vpxenc(&y4m, &vp, 1, true);
     let ff = d.join("ffmpeg.webm");
     let ff_cpu = ffmpeg_libvpx(&y4m, &ff);
 
@@ -575,6 +595,14 @@ fn main() {
         None,
         &s_v1,
     );
+    let s_vp = score(&vp, &source);
+    line(
+        "vpxenc, browser, 1 thr, at 30 fps",
+        vp_cpu,
+        s_vp.frames,
+        None,
+        &s_vp,
+    );
     let s_v2 = score(&v2, &source);
     line(
         "vpxenc, browser settings, 2 thr",
@@ -592,9 +620,10 @@ fn main() {
         &s_ff,
     );
     println!(
-        "  ours against vpxenc (1 thread): PSNR-Y {:+.2} dB (target >= 0), CPU {:.2}x (target <= 1.10), dropped {} in {rounds} rounds and {} with a core busy (target 0); recorder counted {} and {} frames",
+        "  ours against vpxenc (1 thread): PSNR-Y {:+.2} dB (target >= 0), CPU {:.2}x (target <= 1.10; {:.2}x vpxenc fed at 30 fps), dropped {} in {rounds} rounds and {} with a core busy (target 0); recorder counted {} and {} frames",
         s_ours.psnr - s_v1.psnr,
         ours_median / v1_cpu.max(1e-9),
+        ours_median / vp_cpu.max(1e-9),
         dropped,
         busy.dropped,
         ours.frames,

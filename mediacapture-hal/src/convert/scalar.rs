@@ -167,18 +167,11 @@ impl VideoFrame {
         out
     }
 
-    /// [`to_i420`](VideoFrame::to_i420) without SIMD: what the fast path falls back to where
-    /// it cannot take a frame, and the "before" figure of the benches.
+    /// [`to_i420`](VideoFrame::to_i420) without SIMD and always a copy: what the fast path
+    /// falls back to where it cannot take a frame, and the "before" figure of the benches.
     #[doc(hidden)]
     pub fn to_i420_scalar(&self) -> VideoFrame {
         let r = self.visible_rect();
-        let whole = r.x == 0
-            && r.y == 0
-            && r.width == self.coded_width()
-            && r.height == self.coded_height();
-        if self.format() == VideoPixelFormat::I420 && whole {
-            return self.clone();
-        }
         let (w, h) = (r.width as usize, r.height as usize);
         let (x0, y0) = (r.x as usize, r.y as usize);
         let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));

@@ -74,7 +74,8 @@ const VIDEO_STEP_US: i64 = 1000;
 /// Maps one track's timestamps onto the recording's timeline: anchored where the media of its
 /// first chunk was delivered by the track, then following the track's own clock, with paused
 /// stretches cut out (the chunk after a pause follows the last one before it). A video frame is
-/// placed in the frame period before its delivery, when its picture was taken.
+/// placed in the frame period before its delivery, when its picture was taken (not before the
+/// start).
 #[derive(Default)]
 pub(crate) struct TrackClock {
     /// (first media timestamp, its place on the timeline).
@@ -117,14 +118,14 @@ impl TrackClock {
         // from putting its first frame a period late against the audio.
         let (m0, o0) = *self.first.get_or_insert_with(|| {
             let delivered = session.elapsed_us_at(arrived);
-            (
-                ts,
-                if video {
-                    delivered - duration.max(0)
-                } else {
-                    delivered
-                },
-            )
+            // Not before the start: the frames keep their spacing (a period of cadence
+            // each), so the first one may be drawn a little late rather than bunched up.
+            let taken = if video {
+                (delivered - duration.max(0)).max(0)
+            } else {
+                delivered
+            };
+            (ts, taken)
         });
         let mut out = (o0 + ts - m0 - self.removed).max(0);
         // Video times strictly increase in the container's 1 ms time base (WebM's), so that
@@ -162,19 +163,23 @@ mod tests {
         let ts = [1_000_000, 1_033_333, 1_066_666];
         let p = places(Duration::from_millis(40), &ts, true);
         assert_eq!(p, [40_000 - PERIOD, 40_000, 40_000 + PERIOD]);
-        // Delivered within a period of the start: from the start.
+        // Delivered within a period of the start: from the start, spaced by their periods.
         assert_eq!(
             places(Duration::from_millis(20), &ts, true),
-            [0, 20_000, 20_000 + PERIOD]
+            [0, PERIOD, 2 * PERIOD]
         );
         assert_eq!(
             places(Duration::from_millis(15), &ts, false)[..2],
             [15_000, 15_000 + PERIOD]
         );
-        // The second frame of one delivered just after the start stays a tick after the first.
+        // Frames closer than WebM's 1 ms tick step by the tick.
+        let session = SessionClock::new(Vec::new());
+        let mut clock = TrackClock::default();
+        let at = session.start + Duration::from_millis(50);
+        assert_eq!(clock.map(0, PERIOD, at, &session, true), 50_000 - PERIOD);
         assert_eq!(
-            places(Duration::from_micros(400), &ts, true)[..2],
-            [0, 1000]
+            clock.map(300, PERIOD, at, &session, true),
+            50_000 - PERIOD + 1000
         );
     }
 }
