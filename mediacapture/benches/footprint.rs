@@ -16,8 +16,11 @@ use std::time::{Duration, Instant};
 
 use mediacapture::{
     MediaDevices, MediaRecorder, MediaRecorderOptions, MediaStreamConstraints,
-    MediaStreamTrackProcessor, RecorderEvent, block_on,
+    MediaStreamTrackProcessor, block_on,
 };
+
+mod common;
+use common::record_for;
 
 const CHILD: &str = "--footprint-recording";
 const RUNS: usize = 20;
@@ -56,27 +59,8 @@ fn record_child() {
         MediaRecorderOptions::mime_type("video/webm;codecs=vp8,opus"),
     )
     .unwrap();
-    let events = recorder.events();
-    recorder.start(Some(1000)).unwrap();
-    let start = Instant::now();
     let mut bytes = 0u64;
-    let mut count = |e: &RecorderEvent| {
-        if let RecorderEvent::DataAvailable(b) = e {
-            bytes += b.data().size();
-        }
-    };
-    while start.elapsed() < Duration::from_secs(10) {
-        if let Ok(e) = events.recv_timeout(Duration::from_millis(100)) {
-            count(&e);
-        }
-    }
-    recorder.stop();
-    while let Ok(e) = events.recv_timeout(Duration::from_secs(10)) {
-        count(&e);
-        if matches!(e, RecorderEvent::Stop) {
-            break;
-        }
-    }
+    record_for(&recorder, 10.0, |b| bytes += b.len() as u64, || {});
     let s = recorder.stats();
     println!(
         "VmHWM={} BYTES={bytes} DROPPED={}",

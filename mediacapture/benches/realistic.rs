@@ -32,12 +32,10 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use mediacapture::fake::FakeDevicesConfig;
 use mediacapture::{
-    MediaDevices, MediaRecorder, MediaRecorderOptions, MediaStreamConstraints, RecorderEvent,
-    block_on,
+    MediaDevices, MediaRecorder, MediaRecorderOptions, MediaStreamConstraints, block_on,
 };
 
 const W: usize = 1280;
@@ -61,7 +59,7 @@ const VPXENC_BROWSER: &[&str] = &[
 ];
 
 mod common;
-use common::cpu_seconds;
+use common::{cpu_seconds, record_for};
 
 fn dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -367,27 +365,13 @@ fn record_ours(y4m: &Path, wav: &Path, out: &Path) -> Ours {
     .unwrap();
     let cpu0 = cpu_seconds();
     let recorder = MediaRecorder::new(&stream, options).unwrap();
-    let events = recorder.events();
-    recorder.start(Some(1000)).unwrap();
-    let start = Instant::now();
     let mut bytes = Vec::new();
-    let mut take = |e: RecorderEvent| {
-        if let RecorderEvent::DataAvailable(b) = &e {
-            bytes.extend_from_slice(b.data().bytes());
-        }
-        matches!(e, RecorderEvent::Stop)
-    };
-    while start.elapsed().as_secs_f64() < SECONDS - 0.2 {
-        if let Ok(e) = events.recv_timeout(Duration::from_millis(100)) {
-            take(e);
-        }
-    }
-    recorder.stop();
-    while let Ok(e) = events.recv_timeout(Duration::from_secs(10)) {
-        if take(e) {
-            break;
-        }
-    }
+    record_for(
+        &recorder,
+        SECONDS - 0.2,
+        |b| bytes.extend_from_slice(b),
+        || {},
+    );
     let cpu = cpu_seconds() - cpu0;
     for t in stream.get_tracks() {
         t.stop();

@@ -23,15 +23,14 @@ use std::time::{Duration, Instant};
 use mediacapture::fake::pattern::{Pattern, tone_sample};
 use mediacapture::{
     MediaDevices, MediaRecorder, MediaRecorderOptions, MediaRecorderStats, MediaStream,
-    MediaStreamConstraints, MediaStreamTrackProcessor, RecorderEvent, VideoFrame, VideoPixelFormat,
-    block_on,
+    MediaStreamConstraints, MediaStreamTrackProcessor, VideoFrame, VideoPixelFormat, block_on,
 };
 use mediacapture_codecs::opus::OpusEncoder;
 use mediacapture_codecs::vpx::{VpxConfig, VpxEncoder};
 use mediacapture_codecs::{Container, Muxer, TrackInfo, VideoCodec};
 
 mod common;
-use common::cpu_seconds;
+use common::{cpu_seconds, record_for};
 
 fn open(md: &MediaDevices) -> MediaStream {
     let c = MediaStreamConstraints::from_json(
@@ -149,26 +148,15 @@ fn record(md: &MediaDevices, seconds: f64) -> Recorded {
         MediaRecorderOptions::mime_type("video/webm;codecs=vp8,opus"),
     )
     .unwrap();
-    let events = recorder.events();
-    recorder.start(Some(1000)).unwrap();
-    let start = Instant::now();
     let mut bytes = 0u64;
-    while start.elapsed().as_secs_f64() < seconds {
-        if let Ok(RecorderEvent::DataAvailable(b)) = events.recv_timeout(Duration::from_millis(100))
-        {
-            bytes += b.data().size();
-        }
-    }
     // Per thread, while they are all alive (just before the end).
-    let threads = thread_cpu();
-    recorder.stop();
-    while let Ok(e) = events.recv_timeout(Duration::from_secs(10)) {
-        match e {
-            RecorderEvent::DataAvailable(b) => bytes += b.data().size(),
-            RecorderEvent::Stop => break,
-            _ => {}
-        }
-    }
+    let mut threads = String::new();
+    record_for(
+        &recorder,
+        seconds,
+        |b| bytes += b.len() as u64,
+        || threads = thread_cpu(),
+    );
     let cpu = cpu_seconds() - cpu0;
     for t in stream.get_tracks() {
         t.stop();
