@@ -11,8 +11,9 @@
 #   scripts/pipewire-testbed.sh mjpeg-hd-start|mjpeg-hd-stop [DIR]
 #                                             start or stop an MJPEG 1280x720@30 camera
 #                                             "mediacapture-test-camera-mjpeg-720p", the mode real
-#                                             webcams use for 720p (on demand: its producer's
-#                                             JPEG encoding costs CPU; the pipewire_cpu bench uses it)
+#                                             webcams use for 720p, 4:2:2 as they send it (on
+#                                             demand: its producer's JPEG encoding costs CPU; the
+#                                             pipewire_cpu bench uses it)
 #   eval "$(scripts/pipewire-testbed.sh env [DIR])"
 #                                             use it from this shell
 #
@@ -133,7 +134,7 @@ MJPEG_HD=mediacapture-test-camera-mjpeg-720p
 
 mjpeg_hd_start() {
   spawn camera4 gst-launch-1.0 -q videotestsrc is-live=true pattern=smpte \
-    ! video/x-raw,width=1280,height=720,framerate=30/1 ! jpegenc quality=85 \
+    ! video/x-raw,format=Y42B,width=1280,height=720,framerate=30/1 ! jpegenc quality=85 \
     ! image/jpeg,width=1280,height=720,framerate=30/1 \
     ! pipewiresink mode=provide client-name=$MJPEG_HD \
       stream-properties="props,media.class=Video/Source,node.name=$MJPEG_HD,node.description=mediacapture-Test-Camera-MJPEG-720p"

@@ -9,6 +9,7 @@ PACKAGES=(
   pkg-config        # how -sys crates find system libraries (backends, codecs)
   ffmpeg            # ffprobe/ffmpeg: the independent checkers of the files we write
   libvpx-dev        # libvpx, the VP8/VP9 encoder browsers ship (MediaRecorder)
+  nasm              # x86 assembly of the libjpeg-turbo turbojpeg-sys bundles (MJPEG cameras) and of scripts/build-libvpx.sh
   vpx-tools         # vpxenc: the realistic bench's reference encoder (benches/realistic.rs)
   cmake             # builds the libopus the opus crate bundles (MediaRecorder)
   libpipewire-0.3-dev libspa-0.2-dev clang libclang-dev  # the PipeWire backend's build (bindgen)

@@ -17,5 +17,5 @@ mod jpeg;
 mod video;
 
 pub use audio::AudioConverter;
-pub use jpeg::jpeg_to_i420;
+pub use jpeg::{jpeg_to_i420, jpeg_to_i420_portable};
 pub use video::{Scaler, crop_and_scale};

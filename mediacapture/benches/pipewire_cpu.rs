@@ -4,8 +4,9 @@
 //! - **I420 320x240 at 30 fps** (the test bed's camera, its native mode) against
 //!   `gst-launch-1.0 pipewiresrc … ! fakesink`;
 //! - **MJPEG 1280x720 at 30 fps** (the mode real webcams use for 720p; the test bed's on-demand
-//!   `mjpeg-hd` camera), decoded to I420 frames, against `pipewiresrc … ! jpegdec ! fakesink`
-//!   (libjpeg-turbo, to I420).
+//!   `mjpeg-hd` camera, 4:2:2 as webcams send it), decoded to I420 frames, against
+//!   `pipewiresrc … ! jpegdec ! fakesink` (libjpeg-turbo, to planar 4:2:2: it does not reduce
+//!   the chroma as we do for our consumers).
 //!
 //! Both are measured from their first second on (start-up, such as GStreamer loading its
 //! plugins, is left out), as the CPU time of their whole process (every thread's, from

@@ -14,6 +14,13 @@ impl FrameBuffer {
     pub fn is_pooled(&self) -> bool {
         self.pool.is_some()
     }
+
+    /// Shortens the buffer to `len` bytes (nothing happens if it is not longer). It keeps its
+    /// capacity, so a pooled buffer that is decoded into at one size and kept at a smaller one
+    /// goes back to its pool whole.
+    pub fn truncate(&mut self, len: usize) {
+        self.bytes.truncate(len);
+    }
 }
 
 impl std::fmt::Debug for FrameBuffer {
