@@ -110,6 +110,13 @@ pub enum MediaStreamError {
         /// What happened.
         message: String,
     },
+    /// `InvalidAccessError`: the object does not support the operation or argument (WebRTC: a
+    /// description that does not match the connection's, a codec it cannot send).
+    #[error("InvalidAccessError: {message}")]
+    InvalidAccessError {
+        /// What happened.
+        message: String,
+    },
     /// `OperationError`: the operation failed for an operation-specific reason.
     #[error("OperationError: {message}")]
     OperationError {
@@ -150,6 +157,7 @@ impl MediaStreamError {
             MediaStreamError::NotSupportedError { .. } => "NotSupportedError",
             MediaStreamError::SecurityError { .. } => "SecurityError",
             MediaStreamError::InvalidModificationError { .. } => "InvalidModificationError",
+            MediaStreamError::InvalidAccessError { .. } => "InvalidAccessError",
             MediaStreamError::OperationError { .. } => "OperationError",
             MediaStreamError::UnknownError { .. } => "UnknownError",
             MediaStreamError::DataCloneError { .. } => "DataCloneError",
@@ -169,6 +177,7 @@ impl MediaStreamError {
             | MediaStreamError::NotSupportedError { message }
             | MediaStreamError::SecurityError { message }
             | MediaStreamError::InvalidModificationError { message }
+            | MediaStreamError::InvalidAccessError { message }
             | MediaStreamError::OperationError { message }
             | MediaStreamError::UnknownError { message }
             | MediaStreamError::DataCloneError { message }
@@ -191,6 +200,7 @@ impl MediaStreamError {
             MediaStreamError::NotSupportedError { .. } => 9,
             MediaStreamError::InvalidStateError { .. } => 11,
             MediaStreamError::InvalidModificationError { .. } => 13,
+            MediaStreamError::InvalidAccessError { .. } => 15,
             MediaStreamError::SecurityError { .. } => 18,
             MediaStreamError::AbortError { .. } => 20,
             MediaStreamError::DataCloneError { .. } => 25,
@@ -244,6 +254,13 @@ impl MediaStreamError {
     /// An `OperationError`.
     pub fn operation(message: impl Into<String>) -> Self {
         MediaStreamError::OperationError {
+            message: message.into(),
+        }
+    }
+
+    /// An `InvalidAccessError`.
+    pub fn invalid_access(message: impl Into<String>) -> Self {
+        MediaStreamError::InvalidAccessError {
             message: message.into(),
         }
     }

@@ -81,6 +81,10 @@ pub use mediacapture_record::{
     DEFAULT_VIDEO_BITS_PER_SECOND, MediaRecorder, MediaRecorderOptions, MediaRecorderStats,
     RECORDER_EVENT_BYTES, RECORDER_EVENT_CAPACITY, RecorderEvent, SUPPORTED_TYPES, make_seekable,
 };
+/// WebRTC: `RTCPeerConnection` and its objects. See [`mediacapture_webrtc`].
+#[cfg(feature = "webrtc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webrtc")))]
+pub use mediacapture_webrtc as webrtc;
 
 /// What most programs use, in one import: `use mediacapture::prelude::*;`.
 ///
