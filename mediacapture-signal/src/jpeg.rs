@@ -135,6 +135,14 @@ mod turbo {
         static DECOMPRESSOR: RefCell<Option<Decompressor>> = const { RefCell::new(None) };
     }
 
+    /// Whether a TurboJPEG failure after the header is one of libjpeg's warnings (jerror.h's
+    /// `JWRN_*` texts for damaged data), after which the whole picture has been written.
+    fn is_warning(message: &str) -> bool {
+        message.starts_with("Premature end of JPEG file")
+            || message.starts_with("Corrupt JPEG data")
+            || message.starts_with("Invalid SOS parameters for sequential JPEG")
+    }
+
     /// Chroma subsampling factors (horizontal, vertical) of a colour picture; `None` for a
     /// greyscale one.
     fn factors(s: Subsamp) -> Result<Option<(usize, usize)>, String> {
@@ -187,7 +195,17 @@ mod turbo {
                 height: h,
                 subsamp: header.subsamp,
             };
-            d.decompress_to_yuv(jpeg, image).map_err(|e| bad(&e))
+            match d.decompress_to_yuv(jpeg, image) {
+                // libjpeg-turbo decodes a torn picture (a camera's buffer cut short, a
+                // corrupt segment) to the end, filling what is missing, and then reports the
+                // warning as a failure: the picture is whole, so it is a frame, as it was with
+                // zune-jpeg and as a browser shows it.
+                Err(turbojpeg::Error::TurboJpegError(m)) if is_warning(&m) => {
+                    log::trace!("MJPEG frame decoded with a warning: {m}");
+                    Ok(())
+                }
+                other => other.map_err(|e| bad(&e)),
+            }
         };
         match factors(header.subsamp)? {
             // 4:2:0 with unpadded planes is I420 itself.
@@ -319,7 +337,7 @@ mod turbo {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
     use mediacapture_backend_fake::pattern::Pattern;
 
@@ -416,8 +434,15 @@ mod tests {
                     "{name}: {e}"
                 );
             }
-            // A truncated picture (a camera's torn buffer) is an error or a whole-size frame.
-            for cut in [whole.len() / 2, whole.len() - 3, 200] {
+            // A picture cut short (a camera's torn buffer: the PipeWire test bed's MJPEG camera
+            // sends some) is a whole frame once its header is there.
+            for cut in [whole.len() / 2, whole.len() - 3] {
+                let f = decode(&whole[..cut], 0, &pool)
+                    .unwrap_or_else(|e| panic!("{name}: cut at {cut}: {e}"));
+                assert_eq!((f.coded_width(), f.coded_height()), (64, 32), "{name}");
+            }
+            // Cut inside the header: an error or a whole-size frame.
+            for cut in [200] {
                 match decode(&whole[..cut], 0, &pool) {
                     Ok(f) => assert_eq!((f.coded_width(), f.coded_height()), (64, 32), "{name}"),
                     Err(e) => assert!(

@@ -154,6 +154,23 @@ impl Shared {
             E::OnIceGatheringStateChangeEvent(s) => {
                 let s = RTCIceGatheringState::from_stack(s);
                 if s != state.gathering {
+                    if s == RTCIceGatheringState::Complete {
+                        // The generation finished: `icecandidate` with candidate "" for it
+                        // first (§ "generation finished"), then the state, then null.
+                        let end = RTCIceCandidate::new(RTCIceCandidateInit {
+                            candidate: String::new(),
+                            sdp_mid: state
+                                .stack
+                                .local_description()
+                                .and_then(|d| first_mid(&d.sdp)),
+                            sdp_m_line_index: Some(0),
+                            username_fragment: None,
+                        });
+                        if let Ok(end) = end {
+                            self.events
+                                .emit(RTCPeerConnectionEvent::IceCandidate(Some(end)));
+                        }
+                    }
                     state.gathering = s;
                     self.events
                         .emit(RTCPeerConnectionEvent::IceGatheringStateChange(s));

@@ -14,8 +14,9 @@ pub enum RTCPeerConnectionEvent {
     /// `negotiationneeded`.
     #[doc(alias = "negotiationneeded")]
     NegotiationNeeded,
-    /// `icecandidate`: a local candidate to trickle to the remote peer; `None` is the final
-    /// `candidate: null` event once gathering is complete.
+    /// `icecandidate`: a local candidate to trickle to the remote peer; one whose
+    /// `candidate()` is `""` ends its generation (pass it on too: it is end-of-candidates);
+    /// `None` is the final `candidate: null` event, after gathering is `complete`.
     #[doc(alias = "icecandidate")]
     IceCandidate(Option<RTCIceCandidate>),
     /// `icegatheringstatechange`.

@@ -24,14 +24,25 @@ fn trickle(
     to: &RTCPeerConnection,
 ) -> usize {
     let mut gathering = Vec::new();
+    let mut ended = false;
     let deadline = Instant::now() + WAIT;
     let mut n = 0;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match events.recv_timeout(left) {
+            Ok(RTCPeerConnectionEvent::IceCandidate(Some(c))) if c.candidate().is_empty() => {
+                // End of the generation: before the state turns complete.
+                assert_eq!(
+                    gathering,
+                    [mediacapture_webrtc::RTCIceGatheringState::Gathering]
+                );
+                block_on(to.add_ice_candidate(Some(c.to_json()))).unwrap();
+                ended = true;
+            }
             Ok(RTCPeerConnectionEvent::IceCandidate(Some(c))) => {
                 assert!(c.sdp_mid().is_some() && c.sdp_m_line_index().is_some());
                 assert_eq!(c.address(), Some("127.0.0.1"), "{}", c.candidate());
+                assert!(!ended, "a candidate after end-of-candidates");
                 block_on(to.add_ice_candidate(Some(c.to_json()))).unwrap();
                 n += 1;
             }
@@ -39,6 +50,7 @@ fn trickle(
             Ok(RTCPeerConnectionEvent::IceCandidate(None)) => {
                 use mediacapture_webrtc::RTCIceGatheringState as G;
                 assert_eq!(gathering, [G::Gathering, G::Complete]);
+                assert!(ended, "no end-of-candidates before the null candidate");
                 return n;
             }
             Ok(_) => {}
