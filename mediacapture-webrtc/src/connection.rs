@@ -36,6 +36,19 @@ pub(crate) struct State {
 }
 
 impl State {
+    /// Sends the datagrams the stack has written (none before gathering opened the socket).
+    pub(crate) fn send_pending(&mut self) {
+        let Some(socket) = self.socket.clone() else {
+            return;
+        };
+        while let Some(out) = self.stack.poll_write() {
+            // A datagram the OS refuses is lost as on any network; ICE and DTLS retransmit.
+            if let Err(e) = socket.send_to(&out.message, out.transport.peer_addr) {
+                log::debug!("webrtc: send to {} failed: {e}", out.transport.peer_addr);
+            }
+        }
+    }
+
     pub(crate) fn new(
         stack: rtc::peer_connection::RTCPeerConnection,
         configuration: RTCConfiguration,
@@ -86,14 +99,7 @@ impl Shared {
 
     /// Moves everything the stack has produced to where it goes. Called with the lock held.
     pub(crate) fn flush(self: &Arc<Self>, state: &mut State) {
-        if let Some(socket) = state.socket.clone() {
-            while let Some(out) = state.stack.poll_write() {
-                // A datagram the OS refuses is lost as on any network; ICE and DTLS retransmit.
-                if let Err(e) = socket.send_to(&out.message, out.transport.peer_addr) {
-                    log::debug!("webrtc: send to {} failed: {e}", out.transport.peer_addr);
-                }
-            }
-        }
+        state.send_pending();
         while let Some(event) = state.stack.poll_event() {
             self.deliver(state, event);
         }
@@ -271,11 +277,7 @@ pub(crate) fn close(shared: &Arc<Shared>) {
     }
     // Step 5: the stack closes SCTP, DTLS and ICE.
     let _ = state.stack.close();
-    if let Some(socket) = state.socket.clone() {
-        while let Some(out) = state.stack.poll_write() {
-            let _ = socket.send_to(&out.message, out.transport.peer_addr);
-        }
-    }
+    state.send_pending();
     // Step 6: ICE and connection states "closed", no events; gathering unchanged.
     state.ice = RTCIceConnectionState::Closed;
     state.connection = RTCPeerConnectionState::Closed;
@@ -315,11 +317,7 @@ impl ChannelTransport for Shared {
             }
         };
         // What the send produced goes out now (the driver would within its wait otherwise).
-        if let Some(socket) = state.socket.clone() {
-            while let Some(out) = state.stack.poll_write() {
-                let _ = socket.send_to(&out.message, out.transport.peer_addr);
-            }
-        }
+        state.send_pending();
         sent.map_err(|e| MediaStreamError::operation(format!("cannot send: {e}")))
     }
 
